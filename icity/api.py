@@ -1,0 +1,66 @@
+from django.contrib.auth import get_user_model
+from django.urls import NoReverseMatch
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from .roles import user_roles
+
+
+class MeSerializer(serializers.ModelSerializer):
+    roles = serializers.SerializerMethodField()
+    department = serializers.StringRelatedField()
+    site = serializers.StringRelatedField()
+    manager = serializers.StringRelatedField()
+
+    class Meta:
+        model = get_user_model()
+        fields = [
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "language",
+            "phone",
+            "department",
+            "site",
+            "manager",
+            "roles",
+        ]
+        read_only_fields = fields
+
+    def get_roles(self, user) -> list[str]:
+        return sorted(user_roles(user))
+
+
+class MeView(APIView):
+    """The signed-in user: profile and roles."""
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        user = get_user_model().objects.select_related("department", "site", "manager").get(pk=request.user.pk)
+        return Response(MeSerializer(user).data)
+
+
+class ApiRootView(APIView):
+    """Index of the API: every app's list endpoints, the schema and the docs."""
+
+    @extend_schema(exclude=True)
+    def get(self, request):
+        from django.urls import get_resolver
+
+        links = {
+            "me": reverse("api-me", request=request),
+            "token": reverse("api-token", request=request),
+            "schema": reverse("api-schema", request=request),
+            "docs": reverse("api-docs", request=request),
+        }
+        names = sorted(name for name in get_resolver().reverse_dict if isinstance(name, str) and name.endswith("-list"))
+        for name in names:
+            try:
+                links[name.removesuffix("-list")] = reverse(name, request=request)
+            except NoReverseMatch:  # list routes that need arguments are not in the index
+                continue
+        return Response(links)

@@ -1,0 +1,70 @@
+"""Where apps plug into the shared pages, the way apps register with the admin.
+
+``icity`` sits at the bottom of the dependency chain: it never imports
+tickets, assets or surveys. Each app registers its navigation entries, its
+home-page panels and its demo-data seeder from ``AppConfig.ready``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: tuple[str, ...]
+    order: int = 100
+    # URL names whose pages count as "inside" this entry, for aria-current.
+    prefixes: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A block on a role's home page: what needs that person's attention."""
+
+    role: str
+    template: str
+    context: Callable[[HttpRequest], dict]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Seeder:
+    name: str
+    seed: Callable[..., None]
+    order: int = 100
+
+
+_nav: list[NavItem] = []
+_panels: list[Panel] = []
+_seeders: list[Seeder] = []
+
+
+def register_nav(item: NavItem) -> None:
+    if item not in _nav:
+        _nav.append(item)
+
+
+def register_panel(panel: Panel) -> None:
+    if panel not in _panels:
+        _panels.append(panel)
+
+
+def register_seeder(seeder: Seeder) -> None:
+    if all(existing.name != seeder.name for existing in _seeders):
+        _seeders.append(seeder)
+
+
+def nav_items() -> list[NavItem]:
+    return sorted(_nav, key=lambda item: item.order)
+
+
+def panels_for(role: str) -> list[Panel]:
+    return sorted((panel for panel in _panels if panel.role == role), key=lambda panel: panel.order)
+
+
+def seeders() -> list[Seeder]:
+    return sorted(_seeders, key=lambda seeder: seeder.order)

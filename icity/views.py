@@ -1,0 +1,127 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from .forms import LanguageForm
+from .health import system_health
+from .registry import panels_for
+from .roles import Role, home_roles
+
+ROLE_HOME_TITLES = {
+    Role.REQUESTER: Role.REQUESTER.label,
+    Role.AGENT: Role.AGENT.label,
+    Role.LOGISTICS: Role.LOGISTICS.label,
+    Role.MANAGER: Role.MANAGER.label,
+    Role.SCHOOL_CONTACT: Role.SCHOOL_CONTACT.label,
+    Role.ADMIN: Role.ADMIN.label,
+}
+
+
+@login_required
+def home(request):
+    roles = home_roles(request.user)
+    if not roles:
+        return render(request, "icity/no_role.html", status=403)
+    return redirect("icity:role-home", role=roles[0])
+
+
+@login_required
+def role_home(request, role: str):
+    roles = home_roles(request.user)
+    if role not in roles:
+        raise Http404
+    panels = []
+    for panel in panels_for(role):
+        panels.append({"template": panel.template, **panel.context(request)})
+    return render(
+        request,
+        "icity/home.html",
+        {
+            "role": role,
+            "role_label": Role(role).label,
+            "home_tabs": [(held, Role(held).label) for held in roles],
+            "panels": panels,
+        },
+    )
+
+
+@require_POST
+def set_language(request):
+    """Switch language; a signed-in user's choice is saved on their profile."""
+    form = LanguageForm(request.POST)
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = redirect(next_url)
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            request.user.language = language
+            request.user.save(update_fields=["language"])
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=False,
+            samesite="Lax",
+        )
+    return response
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    report = system_health()
+    return JsonResponse(report, status=200 if report["ok"] else 503)
+
+
+def _mail_dir() -> Path:
+    return Path(settings.EMAIL_FILE_PATH)
+
+
+@staff_member_required
+def mail_outbox(request):
+    """Development mailbox: the messages the file backend wrote under var/mail/."""
+    mail_dir = _mail_dir()
+    files = (
+        sorted(mail_dir.glob("*.log"), key=lambda path: path.stat().st_mtime, reverse=True) if mail_dir.exists() else []
+    )
+    return render(
+        request,
+        "icity/mail_outbox.html",
+        {"files": [{"name": path.name, "size": path.stat().st_size} for path in files[:200]], "mail_dir": mail_dir},
+    )
+
+
+@staff_member_required
+def mail_message(request, name: str):
+    path = _mail_dir() / name
+    if "/" in name or not name.endswith(".log") or not path.is_file():
+        raise Http404
+    return HttpResponse(path.read_bytes(), content_type="text/plain; charset=utf-8")
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
+
+
+def admin_health_panel(request) -> dict:
+    return {"health": system_health()}

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SurveysConfig(AppConfig):
+    name = "surveys"
+    verbose_name = _("Surveys")
+
+    def ready(self) -> None:
+        from icity.registry import NavItem, Panel, register_nav, register_panel
+        from icity.roles import Role
+
+        from . import views
+
+        register_nav(NavItem(_("Surveys and KPIs"), "surveys:dashboard", (Role.MANAGER,), order=60))
+        register_panel(Panel(Role.MANAGER, "surveys/_panel_manager.html", views.manager_panel, order=10))
