@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from icity.roles import Role
+from tests.factories import make_user
 
 
 @pytest.fixture(autouse=True)
@@ -17,3 +18,34 @@ def _role_groups(request):
 def _is_transactional(request) -> bool:
     marker = request.node.get_closest_marker("django_db")
     return bool(marker.kwargs.get("transaction")) if marker else False
+
+
+# The suite asserts on English text; users default to French, so these accounts read English.
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def requester(db):
+    return make_user(Role.REQUESTER, language="en")
+
+
+@pytest.fixture
+def agent(db):
+    return make_user(Role.REQUESTER, Role.AGENT, language="en")
+
+
+@pytest.fixture
+def logistics(db):
+    return make_user(Role.REQUESTER, Role.LOGISTICS, language="en")
+
+
+@pytest.fixture
+def school_contact(db):
+    return make_user(Role.SCHOOL_CONTACT, language="en")
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user(Role.REQUESTER, Role.ADMIN, is_staff=True, is_superuser=True, language="en")

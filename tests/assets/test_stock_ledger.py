@@ -81,7 +81,7 @@ def test_unit_tracked_models_have_no_stock():
 
 @pytest.mark.django_db
 def test_low_stock_alert_is_sent_once_per_crossing_and_rearms():
-    team = [make_user(Role.LOGISTICS), make_user(Role.LOGISTICS)]
+    team = [make_user(Role.LOGISTICS, language="en"), make_user(Role.LOGISTICS, language="en")]
     make_user(Role.AGENT)
     model, site = quantity_model(), SiteFactory()
     stock_of(model, site, 10)
