@@ -155,7 +155,8 @@ STAFF_COUNT = 200
 
 
 def _groups() -> dict[str, Group]:
-    return {group.name: group for group in Group.objects.filter(name__in=Role.values)}
+    # The roles migration creates them; get_or_create keeps the seeder safe after a flush.
+    return {name: Group.objects.get_or_create(name=name)[0] for name in Role.values}
 
 
 @transaction.atomic
