@@ -4,7 +4,8 @@ Logistics and admins change inventory; agents read all of it; everybody else
 sees only the units they hold (their "My equipment").
 """
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from icity.roles import Role, has_role
@@ -42,3 +43,19 @@ def get_asset_for_user(user, *, tag: str) -> Asset:
     if asset is None:
         raise Http404
     return asset
+
+
+def search_filter(term: str) -> Q:
+    """Tag prefix, exact serial, or a holder's email/last-name prefix.
+
+    Each branch can use an index (tags are stored upper-case; the holder
+    match is resolved on the small user table first), so PostgreSQL combines
+    three index scans instead of scanning every asset joined to its holder.
+    """
+    term = term.strip()
+    holder_ids = list(
+        get_user_model()
+        .objects.filter(Q(email__istartswith=term) | Q(last_name__istartswith=term))
+        .values_list("pk", flat=True)[:500]
+    )
+    return Q(tag__startswith=term.upper()) | Q(serial=term) | Q(holder_id__in=holder_ids)

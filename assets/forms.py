@@ -53,29 +53,49 @@ class UserByEmailField(forms.EmailField):
         return user
 
 
+def _choices(queryset, label=str) -> list[tuple]:
+    # Plain lists: a ModelChoiceField iterates with a server-side cursor on PostgreSQL, one per field.
+    return [("", _("Any")), *[(str(obj.pk), label(obj)) for obj in queryset]]
+
+
 class AssetFilterForm(forms.Form):
+    """The list's filters. Choices are read once per request as plain lists of ids."""
+
     q = forms.CharField(label=_("Search tag, serial or holder"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *AssetStatus.choices])
-    category = forms.ModelChoiceField(label=_("Category"), required=False, queryset=Category.objects.order_by("code"))
-    model = forms.ModelChoiceField(
-        label=_("Model"),
-        required=False,
-        queryset=ProductModel.objects.filter(tracking=ProductModel.Tracking.UNIT)
-        .select_related("manufacturer")
-        .order_by("manufacturer__name", "name"),
-    )
-    site = forms.ModelChoiceField(label=_("Site"), required=False, queryset=site_choices_queryset())
+    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None)
+    model = forms.TypedChoiceField(label=_("Model"), required=False, coerce=int, empty_value=None)
+    site = forms.TypedChoiceField(label=_("Site"), required=False, coerce=int, empty_value=None)
     holder = forms.CharField(label=_("Holder (email)"), required=False, max_length=254)
     warranty = forms.ChoiceField(label=_("Warranty"), required=False, choices=WARRANTY_CHOICES)
     procurement = forms.CharField(label=_("Procurement contract"), required=False, max_length=60)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=list(SORT_LABELS.items()))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = _choices(Category.objects.order_by("code"))
+        self.fields["model"].choices = _choices(
+            ProductModel.objects.filter(tracking=ProductModel.Tracking.UNIT)
+            .select_related("manufacturer")
+            .order_by("manufacturer__name", "name")
+        )
+        self.fields["site"].choices = _choices(site_choices_queryset())
+
 
 class BulkChangeForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), required=False, choices=[("", _("Keep")), *AssetStatus.choices])
-    site = forms.ModelChoiceField(label=_("New site"), required=False, queryset=site_choices_queryset())
+    site = forms.TypedChoiceField(label=_("New site"), required=False, coerce=int, empty_value=None)
     location = forms.CharField(label=_("Sub-location"), required=False, max_length=100)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].choices = _choices(site_choices_queryset())
+        self.fields["site"].choices[0] = ("", _("Keep"))
+
+    def clean_site(self):
+        site_id = self.cleaned_data["site"]
+        return None if site_id is None else Site.objects.get(pk=site_id)
 
     def clean(self):
         data = super().clean()

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from icity.roles import Role, role_required
 
 from . import exports, imports, labels, services
-from .access import MANAGE_ROLES, READ_ROLES, assets_for, can_manage_inventory, get_asset_for_user
+from .access import MANAGE_ROLES, READ_ROLES, assets_for, can_manage_inventory, get_asset_for_user, search_filter
 from .forms import (
     SORTS,
     AssetCreateForm,
@@ -101,18 +101,14 @@ def filtered_assets(request) -> tuple[AssetFilterForm, QuerySet[Asset]]:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            term = data["q"].strip()
-            queryset = queryset.filter(
-                Q(tag__istartswith=term)
-                | Q(serial__iexact=term)
-                | Q(holder__email__istartswith=term)
-                | Q(holder__last_name__istartswith=term)
-            )
-        for name in ("status", "model", "site"):
+            queryset = queryset.filter(search_filter(data["q"]))
+        if data["status"]:
+            queryset = queryset.filter(status=data["status"])
+        for name in ("model", "site"):
             if data[name]:
-                queryset = queryset.filter(**{name: data[name]})
+                queryset = queryset.filter(**{f"{name}_id": data[name]})
         if data["category"]:
-            queryset = queryset.filter(model__category=data["category"])
+            queryset = queryset.filter(model__category_id=data["category"])
         if data["holder"]:
             queryset = queryset.filter(holder__email__iexact=data["holder"].strip())
         if data["procurement"]:

@@ -103,6 +103,9 @@ class Asset(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "tag"], name="asset_status_tag"),
+            # Tag prefix search (LIKE 'IC-0001%') on PostgreSQL; other databases ignore the opclass.
+            models.Index(fields=["tag"], name="asset_tag_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["site", "status"], name="asset_site_status"),
             models.Index(fields=["warranty_end"], name="asset_warranty_end"),
             models.Index(fields=["procurement_contract"], name="asset_procurement"),
             models.Index(fields=["serial"], name="asset_serial"),
