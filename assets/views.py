@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from icity.roles import Role, role_required
+from icity.roles import role_required
 
 from . import exports, imports, labels, services
 from .access import MANAGE_ROLES, READ_ROLES, assets_for, can_manage_inventory, get_asset_for_user, search_filter
@@ -65,10 +65,6 @@ def logistics_panel(request) -> dict:
     }
 
 
-def school_panel(request) -> dict:
-    return {}
-
-
 # --- My equipment ----------------------------------------------------------------------------------
 
 
@@ -85,11 +81,6 @@ def my_equipment(request):
 @role_required(*MANAGE_ROLES)
 def logistics(request):
     return render(request, "assets/logistics.html", {"view": logistics_panel(request)})
-
-
-@role_required(Role.SCHOOL_CONTACT)
-def school(request):
-    return render(request, "assets/school.html")
 
 
 # --- Asset list, export, bulk change ---------------------------------------------------------------

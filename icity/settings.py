@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "csp",
     "icity",
     "assets",
+    "schools",
     "tickets",
     "surveys",
 ]
@@ -388,4 +389,15 @@ LOGGING = {
 CELERY_BEAT_SCHEDULE |= {
     "assets-low-stock": {"task": "assets.tasks.stock_low_sweep", "schedule": crontab(minute="*/15")},
     "assets-warranty-digest": {"task": "assets.tasks.warranty_digest_sweep", "schedule": crontab(hour=7, minute=5)},
+}
+
+# schools (school PC programme): retention of pupils' personal data, guardian links, no-shows.
+SCHOOLS_RETENTION_DAYS = env_int("SCHOOLS_RETENTION_DAYS", 90)
+SCHOOLS_LINK_VALID_DAYS = env_int("SCHOOLS_LINK_VALID_DAYS", 30)
+SCHOOLS_NO_SHOW_GRACE_HOURS = env_int("SCHOOLS_NO_SHOW_GRACE_HOURS", 24)
+SCHOOLS_BOOKING_DAYS_AHEAD = env_int("SCHOOLS_BOOKING_DAYS_AHEAD", 21)
+CELERY_BEAT_SCHEDULE |= {
+    "schools-reminders": {"task": "schools.tasks.appointment_reminder_sweep", "schedule": crontab(minute=10)},
+    "schools-no-shows": {"task": "schools.tasks.no_show_sweep", "schedule": crontab(minute=20)},
+    "schools-anonymise": {"task": "schools.tasks.anonymise_sweep", "schedule": crontab(hour=3, minute=30)},
 }

@@ -1,0 +1,2 @@
+def seed_schools(*, rng, stdout=None, **kwargs) -> None:
+    return None
