@@ -382,3 +382,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# assets (inventory): sweeps ask the database what is due, so a missed run catches up.
+# The warranty digest runs daily but its dedupe key is per ISO week: one digest a week.
+CELERY_BEAT_SCHEDULE |= {
+    "assets-low-stock": {"task": "assets.tasks.stock_low_sweep", "schedule": crontab(minute="*/15")},
+    "assets-warranty-digest": {"task": "assets.tasks.warranty_digest_sweep", "schedule": crontab(hour=7, minute=5)},
+}
