@@ -139,3 +139,35 @@ class SlotChoiceForm(forms.Form):
         self.fields["slot"].label_from_instance = lambda slot: (
             f"{timezone.localtime(slot.starts_at):%d/%m %H:%M} – {slot.point.name} ({slot.free})"
         )
+
+
+class StationSearchForm(forms.Form):
+    q = forms.CharField(label=_("Booking code or pupil's name"), required=False, max_length=100)
+
+
+class HandoverForm(forms.Form):
+    code = forms.CharField(
+        label=_("Scan the device"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+    )
+    identity_checked = forms.BooleanField(label=_("I checked the guardian's identity document"))
+    accepted_name = forms.CharField(label=_("Guardian's name, typed by the guardian"), max_length=200)
+    accept_terms = forms.BooleanField(label=_("The guardian accepts the loan agreement above"))
+    email_receipt = forms.BooleanField(label=_("Email the receipt to the guardian"), required=False, initial=True)
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class ReturnForm(forms.Form):
+    codes = forms.CharField(
+        label=_("Scan the devices (one per line)"),
+        widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off"}),
+        max_length=5000,
+    )
+    condition = forms.ChoiceField(label=_("Condition"), choices=Condition.choices, initial=Condition.B)
+    missing_parts = forms.CharField(label=_("Missing parts"), max_length=255, required=False)
+    school = forms.ModelChoiceField(
+        label=_("Collected from a school (leave empty for a return at the counter)"),
+        queryset=School.objects.order_by("code"),
+        required=False,
+    )

@@ -720,6 +720,9 @@ def pupil_anonymise(*, pupil: Pupil | int, actor=None) -> Pupil:
         return locked
     if locked.allocations.filter(status__in=Allocation.ACTIVE).exists():
         raise ProgrammeError(_("The pupil still holds or has a reserved device."))
+    from .loan_services import scrub_pupil_loans  # loans build on this module
+
+    scrub_pupil_loans(locked)
     Notification.objects.filter(
         Q(dedupe_key__startswith=f"pupil:{locked.pk}:") | Q(context__pupil_id=locked.pk)
     ).delete()

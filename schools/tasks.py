@@ -16,3 +16,10 @@ def no_show_sweep() -> int:
 @shared_task
 def anonymise_sweep() -> int:
     return services.anonymise_sweep()
+
+
+@shared_task
+def return_reminder_sweep() -> int:
+    from .loan_services import return_reminder_sweep as sweep
+
+    return sweep()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import guardian, views
+from . import guardian, station_views, views
 
 app_name = "schools"
 
@@ -27,5 +27,9 @@ urlpatterns = [
     path("jobs/<int:pk>/certificate/", views.job_certificate, name="job-certificate"),
     path("slots/", views.slots, name="slots"),
     path("appointments/", views.appointments, name="appointments"),
+    path("station/", station_views.station, name="station"),
+    path("station/<int:pk>/", station_views.handover, name="handover"),
+    path("station/receipt/<int:pk>/", station_views.handover_receipt, name="handover-receipt"),
+    path("returns/", station_views.returns, name="returns"),
     path("g/<str:token>/", guardian.guardian_booking, name="guardian"),
 ]

@@ -6,6 +6,8 @@ from .programme import (
     Pupil,
     PupilAccessLog,
     PupilEvent,
+    PupilLoan,
+    ReturnCampaign,
     School,
 )
 from .reconditioning import CertificateCounter, CosmeticGrade, ReconJob, ReconStep, WipeMethod
@@ -22,6 +24,8 @@ __all__ = [
     "Pupil",
     "PupilAccessLog",
     "PupilEvent",
+    "PupilLoan",
+    "ReturnCampaign",
     "ReconJob",
     "ReconStep",
     "School",

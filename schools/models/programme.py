@@ -235,3 +235,48 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.asset_id} → {self.pupil_id} ({self.status})"
+
+
+class PupilLoan(models.Model):
+    """Links a pupil to the loan made at hand-over (the loan itself lives in assets, borrower-less)."""
+
+    pupil = models.ForeignKey(Pupil, verbose_name=_("pupil"), on_delete=models.PROTECT, related_name="loans")
+    loan = models.OneToOneField(
+        "assets.Loan", verbose_name=_("loan"), on_delete=models.PROTECT, related_name="pupil_link"
+    )
+    allocation = models.OneToOneField(
+        Allocation, verbose_name=_("allocation"), on_delete=models.PROTECT, related_name="pupil_loan"
+    )
+    identity_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("identity checked by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("handed over"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pupil loan")
+        verbose_name_plural = _("pupil loans")
+
+    def __str__(self) -> str:
+        return f"{self.pupil_id} / {self.loan_id}"
+
+
+class ReturnCampaign(models.Model):
+    """The end-of-year return of pupils' devices, with reminders at set days before and after the deadline."""
+
+    name = models.CharField(_("name"), max_length=100)
+    deadline = models.DateField(_("return deadline"))
+    # Days relative to the deadline (negative: before); each stage is sent once per pupil.
+    stages = models.JSONField(_("reminder stages (days from the deadline)"), default=list)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("return campaign")
+        verbose_name_plural = _("return campaigns")
+
+    def __str__(self) -> str:
+        return self.name
