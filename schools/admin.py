@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Appointment, CollectionPoint, ReconJob, School, Slot
+from .models import Appointment, CollectionPoint, ReconJob, ReturnCampaign, School, Slot
 
 
 @admin.register(School)
@@ -36,3 +36,8 @@ class AppointmentAdmin(admin.ModelAdmin):
     list_display = ["code", "slot", "status"]
     list_filter = ["status"]
     readonly_fields = ["code", "slot", "pupil", "allocation", "status", "booked_by"]
+
+
+@admin.register(ReturnCampaign)
+class ReturnCampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "deadline", "stages", "is_active"]
