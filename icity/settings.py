@@ -405,3 +405,4 @@ CELERY_BEAT_SCHEDULE |= {
     "tickets-waiting-sweep": {"task": "tickets.tasks.tickets_waiting_sweep", "schedule": crontab(minute=10)},
     "tickets-autoclose-sweep": {"task": "tickets.tasks.tickets_autoclose_sweep", "schedule": crontab(minute=20)},
 }
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["TicketLevelEnum"] = "tickets.models.Level"
