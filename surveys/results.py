@@ -75,9 +75,6 @@ class CampaignResults:
     hidden_respondents: int
     previous: "CampaignResults | None" = None
 
-    def for_section(self, section: Section) -> list[QuestionResult]:
-        return [self.questions[question.pk] for question in section.question_list]
-
 
 def visible_groups(sizes: dict, min_size: int) -> tuple[set, int]:
     """Which groups may be shown, and how many respondents are in hidden ones."""
@@ -168,6 +165,8 @@ def campaign_results(campaign: Campaign, *, with_previous: bool = True) -> Campa
             ]
         results[question.pk] = result
 
+    for section in sections:
+        section.results = [results[question.pk] for question in section.question_list]
     outcome = CampaignResults(
         campaign=campaign,
         invited=invited,

@@ -94,7 +94,7 @@ def survey_detail(request, pk: int):
             "sections": services.survey_questions(survey),
             "locked": services.survey_is_locked(survey),
             "section_form": SectionForm(),
-            "languages": settings.LANGUAGES,
+            "preview_languages": settings.LANGUAGES,
         },
     )
 
@@ -120,7 +120,7 @@ def section_add(request, pk: int):
             "sections": services.survey_questions(survey),
             "locked": services.survey_is_locked(survey),
             "section_form": form,
-            "languages": settings.LANGUAGES,
+            "preview_languages": settings.LANGUAGES,
         },
         status=400,
     )
@@ -175,7 +175,7 @@ def survey_preview(request, pk: int, language: str):
                 "intro": survey.intro_in(language),
                 "sections": sections,
                 "preview_language": language,
-                "languages": settings.LANGUAGES,
+                "preview_languages": settings.LANGUAGES,
             },
         )
 

@@ -92,3 +92,19 @@ def full_answers(survey: Survey, *, rating: int = 4, nps: int = 9, text: str = "
         str(by_kind["single"].pk): single.pk,
         str(by_kind["multiple"].pk): multiple,
     }
+
+
+def respond(campaign: Campaign, people, **answers) -> None:
+    """Each person answers the campaign (their invitation is created if needed)."""
+    from surveys.models import Invitation
+
+    for person in people:
+        invitation, _created = Invitation.objects.get_or_create(campaign=campaign, user=person)
+        services.response_submit(token=invitation.token, raw=full_answers(campaign.survey, **answers))
+
+
+def open_campaign(**fields) -> Campaign:
+    campaign = make_campaign(**fields)
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.OPEN)
+    campaign.refresh_from_db()
+    return campaign
