@@ -122,14 +122,6 @@ def campaign_results(campaign: Campaign, *, with_previous: bool = True) -> Campa
             scores[question_id][department_id][number] += count
         else:
             choice_counts[question_id][choice_id] += count
-    multiple_respondents = dict(
-        Answer.objects.filter(campaign=campaign, question__section__survey_id=campaign.survey_id)
-        .filter(question__kind=Question.Kind.MULTIPLE)
-        .values_list("question_id")
-        .annotate(n=Count("response_id", distinct=True))
-        .order_by()
-    )
-
     results: dict[int, QuestionResult] = {}
     for question in questions:
         result = QuestionResult(question=question)
@@ -154,10 +146,8 @@ def campaign_results(campaign: Campaign, *, with_previous: bool = True) -> Campa
                 )
         elif question.has_choices:
             counts = choice_counts.get(question.pk, {})
-            if question.kind == Question.Kind.MULTIPLE:
-                base = multiple_respondents.get(question.pk, 0)
-            else:
-                base = sum(counts.values())
+            # A multiple choice is read as "share of respondents who ticked it".
+            base = responded if question.kind == Question.Kind.MULTIPLE else sum(counts.values())
             result.answers = base
             result.bars = [
                 Bar(choice.label, counts.get(choice.pk, 0), metrics.percent(counts.get(choice.pk, 0), base) or 0)
