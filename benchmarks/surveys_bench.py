@@ -80,7 +80,6 @@ def fill(campaign: Campaign, answers_wanted: int, departments: list[int], rng: r
             campaign=campaign,
             anonymous=True,
             department_id=department,
-            submitted_on=campaign.opens_at.date() + timedelta(days=rng.randrange(20)),
         )
         batch_responses.append(response)
         common = {"response": response, "campaign": campaign, "department_id": department}

@@ -232,7 +232,7 @@ def _fill_closed_campaign(
             user=None if campaign.anonymous else person,
             department_id=person.department_id,
             language=person.language,
-            submitted_on=campaign.opens_at.date() + timedelta(days=rng.randrange(days)),
+            submitted_on=None if campaign.anonymous else campaign.opens_at.date() + timedelta(days=rng.randrange(days)),
         )
         responses.append(response)
         personal = rng.gauss(mood, 0.7)

@@ -40,9 +40,9 @@ def response_rows(campaign: Campaign):
     shown = visible_department_ids(campaign)
     departments = {department.pk: department.name for department in Department.objects.filter(pk__in=shown)}
     choice_labels = {choice.pk: choice.label for question in questions for choice in question.choice_list}
-    header = [_("Response"), _("Submitted on"), _("Department"), _("Language")]
+    header = [_("Response"), _("Department"), _("Language")]
     if not campaign.anonymous:
-        header += [_("Email"), _("Name")]
+        header += [_("Submitted on"), _("Email"), _("Name")]
     header += [question.text for question in questions]
     yield [neutralise(value) for value in header]
     responses = Response.objects.filter(campaign=campaign).select_related("user").order_by("id")
@@ -55,15 +55,21 @@ def response_rows(campaign: Campaign):
             break
         last_id = chunk[-1].id
         answers: dict = {}
-        for answer in Answer.objects.filter(response_id__in=[response.id for response in chunk]).order_by("id"):
+        for answer in Answer.objects.filter(response_id__in=[response.id for response in chunk]).order_by(
+            "question_id", "choice_id"
+        ):
             answers.setdefault(answer.response_id, {}).setdefault(answer.question_id, []).append(answer)
         for response in chunk:
             number += 1
             department = departments.get(response.department_id, "") if response.department_id in shown else ""
-            row = [number, response.submitted_on.isoformat(), department, response.language]
+            row = [number, department, response.language]
             if not campaign.anonymous:
                 user = response.user
-                row += [user.email if user else "", user.get_full_name() if user else ""]
+                row += [
+                    response.submitted_on.isoformat() if response.submitted_on else "",
+                    user.email if user else "",
+                    user.get_full_name() if user else "",
+                ]
             given = answers.get(response.id, {})
             for question in questions:
                 row.append(_cell(question, given.get(question.pk, []), choice_labels))

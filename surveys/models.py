@@ -286,7 +286,12 @@ class Invitation(models.Model):
 
 
 class Response(models.Model):
-    """A submitted questionnaire. Random id and date only: order reveals nothing."""
+    """A submitted questionnaire.
+
+    Anonymous: random id, no person, no time at all (an access log that shows
+    when a token was used must not match a response by its date), and answers
+    with random ids too, so that row order reveals nothing.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     campaign = models.ForeignKey(
@@ -306,20 +311,21 @@ class Response(models.Model):
         Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     language = models.CharField(_("language"), max_length=2, default="fr")
-    submitted_on = models.DateField(_("submitted on"))
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("response")
         verbose_name_plural = _("responses")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(anonymous=False) | models.Q(user__isnull=True), name="anonymous_response_has_no_user"
+                condition=models.Q(anonymous=False) | models.Q(user__isnull=True, submitted_on__isnull=True),
+                name="anonymous_response_unlinked",
             ),
         ]
         indexes = [models.Index(fields=["campaign", "department"], name="survey_response_department")]
 
     def __str__(self) -> str:
-        return f"{self.campaign} {self.submitted_on}"
+        return f"{self.campaign} {self.submitted_on or ''}".strip()
 
 
 class Answer(models.Model):
@@ -329,6 +335,7 @@ class Answer(models.Model):
     page aggregates a campaign with one index-only GROUP BY (docs/surveys.md).
     """
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="answers")
     campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="+")
     department = models.ForeignKey(

@@ -468,7 +468,7 @@ def response_submit(*, token: str, raw: dict | None = None, now: datetime | None
         user=None if campaign.anonymous else user,
         department_id=user.department_id,
         language=(user.language or "fr")[:2],
-        submitted_on=timezone.localdate(now),
+        submitted_on=None if campaign.anonymous else timezone.localdate(now),
     )
     rows = []
     for question in questions:

@@ -4,7 +4,7 @@ import json
 
 import pytest
 from django.apps import apps
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from icity.models import User
@@ -29,8 +29,10 @@ def test_no_table_links_an_anonymous_answer_to_a_person_or_invitation():
     respond(campaign, people, text="Le helpdesk est lent")
     assert not Response.objects.filter(user__isnull=False).exists()
     response = Response.objects.first()
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError), transaction.atomic():
         Response.objects.filter(pk=response.pk).update(user=people[0])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Response.objects.filter(pk=response.pk).update(submitted_on="2026-01-05")
 
 
 def test_stored_rows_carry_no_person_no_invitation_and_no_time_of_day():
@@ -57,8 +59,11 @@ def test_stored_rows_carry_no_person_no_invitation_and_no_time_of_day():
             text = json.dumps(record, default=str)
             assert not any(token in text for token in tokens)
             assert not any(email in text for email in emails)
-    # Random response ids: the order of rows reveals nothing about the order of answers.
+    # No time at all, and random ids: neither dates nor row order can be matched with
+    # the moment a token was used (in an access log, for example).
+    assert not Response.objects.filter(submitted_on__isnull=False).exists()
     assert all(len(str(pk)) == 36 for pk in Response.objects.values_list("pk", flat=True))
+    assert all(len(str(pk)) == 36 for pk in Answer.objects.values_list("pk", flat=True))
     assert invitation_ids  # (invitations exist, yet nothing above points to them)
 
 
