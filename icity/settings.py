@@ -304,6 +304,8 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "icity.tasks.record_heartbeat", "schedule": 15.0},
     "outbox-drain": {"task": "icity.tasks.outbox_drain", "schedule": 60.0},
     "outbox-purge": {"task": "icity.tasks.outbox_purge_sent", "schedule": crontab(hour=3, minute=30)},
+    # surveys: open/close campaigns, invitations in batches, reminders.
+    "surveys-sweep": {"task": "surveys.tasks.campaigns_sweep", "schedule": 300.0},
 }
 
 # The notification outbox.
@@ -313,6 +315,9 @@ OUTBOX_POKE_ON_COMMIT = env_bool("OUTBOX_POKE_ON_COMMIT", True)
 OUTBOX_KEEP_SENT_DAYS = env_int("OUTBOX_KEEP_SENT_DAYS", 90)
 HEALTH_HEARTBEAT_MAX_AGE = env_int("HEALTH_HEARTBEAT_MAX_AGE", 120)
 HEALTH_OUTBOX_MAX_AGE = env_int("HEALTH_OUTBOX_MAX_AGE", 900)
+
+# surveys: how many invitations (and reminders) one sweep queues per campaign.
+SURVEYS_INVITATION_BATCH = env_int("SURVEYS_INVITATION_BATCH", 200)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
