@@ -2,12 +2,14 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -152,8 +154,8 @@ def asset_list(request):
 def asset_bulk_change(request):
     form = BulkChangeForm(request.POST)
     ids = [int(value) for value in request.POST.getlist("asset") if value.isdigit()]
-    back = request.POST.get("next") or reverse("assets:list")
-    if not back.startswith("/"):
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("assets:list")
     if not ids:
         messages.error(request, _("Select at least one asset."))
@@ -187,9 +189,8 @@ def asset_export(request):
     _form, queryset = filtered_assets(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if request.GET.get("format") == "xlsx":
-        handle = exports.write_xlsx(queryset)
         response = StreamingHttpResponse(
-            exports.stream_file(handle),
+            exports.stream_xlsx(queryset),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="assets-{stamp}.xlsx"'
@@ -402,7 +403,7 @@ def stock_level(request, pk: int):
     form = MinimumForm(request.POST or None, initial={"minimum": level.minimum}) if can_manage else None
     if request.method == "POST":
         if not can_manage:
-            raise Http404
+            raise PermissionDenied
         if form.is_valid():
             services.stock_set_minimum(
                 actor=request.user, model=level.model, site=level.site, minimum=form.cleaned_data["minimum"]
