@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, QuerySet
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +34,7 @@ from .forms import (
     StocktakeStartForm,
 )
 from .hooks import asset_sections
-from .models import Asset, AssetEvent, AssetStatus, ImportBatch, StockLevel, StockMovement, Stocktake
+from .models import Asset, AssetEvent, AssetStatus, ImportBatch, ProductModel, StockLevel, StockMovement, Stocktake
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 100
@@ -221,6 +221,15 @@ def asset_labels(request):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="asset-labels.pdf"'
     return response
+
+
+@login_required
+def model_photo(request, pk: int):
+    """A catalogue photo, as a download (never served inline from the media folder)."""
+    model = get_object_or_404(ProductModel, pk=pk)
+    if not model.photo:
+        raise Http404
+    return FileResponse(model.photo.open("rb"), as_attachment=True, filename=model.photo.name.rsplit("/", 1)[-1])
 
 
 # --- One asset -------------------------------------------------------------------------------------

@@ -268,3 +268,25 @@ def test_pages_are_translated_for_french_and_dutch_users(client):
         client.force_login(make_user(Role.LOGISTICS, language=language))
         page = client.get(reverse("assets:list")).content.decode()
         assert word in page
+
+
+def test_model_photo_is_a_checked_image_served_as_a_download(client, requester, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.forms import ImageField
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(buffer, format="PNG")
+    field = ImageField()
+    with pytest.raises(Exception):  # noqa: B017 - not an image: refused by content
+        field.clean(SimpleUploadedFile("evil.png", b"<script>alert(1)</script>"))
+    model = ProductModelFactory()
+    model.photo = field.clean(SimpleUploadedFile("laptop.png", buffer.getvalue()))
+    model.save()
+    client.force_login(requester)
+    response = client.get(reverse("assets:model-photo", args=[model.pk]))
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    client.logout()
+    assert client.get(reverse("assets:model-photo", args=[model.pk])).status_code == 302
