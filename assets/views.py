@@ -145,6 +145,8 @@ def asset_list(request):
             "can_manage": can_manage_inventory(request.user),
             "bulk_form": BulkChangeForm(),
             "layouts": labels.LAYOUTS.values(),
+            # One reverse() for the page, not one per row.
+            "detail_prefix": reverse("assets:detail", args=["-"])[:-2],
         },
     )
 
