@@ -107,9 +107,10 @@ def export_child(fmt: str) -> None:
 def measure_export(fmt: str) -> None:
     import subprocess
 
-    result = subprocess.run(
-        [sys.executable, __file__, "--export-only", fmt], capture_output=True, text=True, check=True
-    )
+    result = subprocess.run([sys.executable, __file__, "--export-only", fmt], capture_output=True, text=True)
+    if result.returncode:
+        print(f"export {fmt} failed:\n{result.stderr}")
+        return
     print(result.stdout.strip().splitlines()[-1])
 
 
