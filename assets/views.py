@@ -2,12 +2,14 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, QuerySet
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -32,7 +34,7 @@ from .forms import (
     StocktakeStartForm,
 )
 from .hooks import asset_sections
-from .models import Asset, AssetEvent, AssetStatus, ImportBatch, StockLevel, StockMovement, Stocktake
+from .models import Asset, AssetEvent, AssetStatus, ImportBatch, ProductModel, StockLevel, StockMovement, Stocktake
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 100
@@ -143,6 +145,8 @@ def asset_list(request):
             "can_manage": can_manage_inventory(request.user),
             "bulk_form": BulkChangeForm(),
             "layouts": labels.LAYOUTS.values(),
+            # One reverse() for the page, not one per row.
+            "detail_prefix": reverse("assets:detail", args=["-"])[:-2],
         },
     )
 
@@ -152,8 +156,8 @@ def asset_list(request):
 def asset_bulk_change(request):
     form = BulkChangeForm(request.POST)
     ids = [int(value) for value in request.POST.getlist("asset") if value.isdigit()]
-    back = request.POST.get("next") or reverse("assets:list")
-    if not back.startswith("/"):
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("assets:list")
     if not ids:
         messages.error(request, _("Select at least one asset."))
@@ -187,9 +191,8 @@ def asset_export(request):
     _form, queryset = filtered_assets(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if request.GET.get("format") == "xlsx":
-        handle = exports.write_xlsx(queryset)
         response = StreamingHttpResponse(
-            exports.stream_file(handle),
+            exports.stream_xlsx(queryset),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="assets-{stamp}.xlsx"'
@@ -220,6 +223,15 @@ def asset_labels(request):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="asset-labels.pdf"'
     return response
+
+
+@login_required
+def model_photo(request, pk: int):
+    """A catalogue photo, as a download (never served inline from the media folder)."""
+    model = get_object_or_404(ProductModel, pk=pk)
+    if not model.photo:
+        raise Http404
+    return FileResponse(model.photo.open("rb"), as_attachment=True, filename=model.photo.name.rsplit("/", 1)[-1])
 
 
 # --- One asset -------------------------------------------------------------------------------------
@@ -402,7 +414,7 @@ def stock_level(request, pk: int):
     form = MinimumForm(request.POST or None, initial={"minimum": level.minimum}) if can_manage else None
     if request.method == "POST":
         if not can_manage:
-            raise Http404
+            raise PermissionDenied
         if form.is_valid():
             services.stock_set_minimum(
                 actor=request.user, model=level.model, site=level.site, minimum=form.cleaned_data["minimum"]

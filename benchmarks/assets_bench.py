@@ -7,7 +7,7 @@ Seeds the database up to ``--count`` assets (bulk inserts; reused on the next
 run), then times through Django's test client, as a browser would hit them:
 the asset list filtered + searched, and the asset page. Reports median and
 p95 in milliseconds, then streams the CSV and XLSX exports of every asset and
-reports the peak memory they needed (tracemalloc) and the process RSS.
+reports each one's peak resident memory, measured in a fresh process.
 """
 
 import argparse
@@ -17,7 +17,6 @@ import resource
 import statistics
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -61,21 +60,33 @@ def report(name: str, durations: list[float]) -> None:
     )
 
 
-def measure_export(client: Client, fmt: str) -> None:
-    tracemalloc.start()
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def export_child(fmt: str) -> None:
+    """Run in a fresh process: stream one export of every asset, report time and peak RSS."""
+    client = Client()
+    client.force_login(User.objects.get(email="logistics@icity.example"))
+    client.get("/equipment/assets/?q=IC-000001")  # load templates and code before the baseline
+    baseline = rss_mb()
     start = time.perf_counter()
     response = client.get(f"/equipment/assets/export/?format={fmt}")
-    size = 0
-    for chunk in response.streaming_content:
-        size += len(chunk)
+    size = sum(len(chunk) for chunk in response.streaming_content)
     elapsed = time.perf_counter() - start
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"export {fmt:<5} {size / 1e6:6.1f} MB in {elapsed:5.1f} s; Python heap peak {peak / 1e6:6.1f} MB;"
-        f" process max RSS so far {rss:6.0f} MB"
+        f"export {fmt:<5} {size / 1e6:6.1f} MB in {elapsed:5.1f} s; process peak RSS {rss_mb():5.0f} MB"
+        f" (baseline before the export {baseline:4.0f} MB)"
     )
+
+
+def measure_export(fmt: str) -> None:
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, __file__, "--export-only", fmt], capture_output=True, text=True, check=True
+    )
+    print(result.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -83,7 +94,12 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument("--export-only", choices=["csv", "xlsx"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.export_only:
+        settings.DEBUG = False
+        export_child(args.export_only)
+        return
     if connection.vendor != "postgresql":
         print("Warning: not PostgreSQL; figures will not be comparable.")
     settings.DEBUG = False
@@ -125,8 +141,8 @@ def main() -> None:
     report("asset page", timed(client, [f"/equipment/a/{tag}/" for tag in tags]))
     report("scan (tag → redirect)", _scan(client, tags))
     if not args.skip_export:
-        measure_export(client, "csv")
-        measure_export(client, "xlsx")
+        measure_export("csv")
+        measure_export("xlsx")
 
 
 def _scan(client: Client, tags: list[str]) -> list[float]:
