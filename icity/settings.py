@@ -410,3 +410,13 @@ CELERY_BEAT_SCHEDULE |= {
     "loans-logistics-digest": {"task": "assets.tasks.logistics_digest_sweep", "schedule": crontab(hour=7, minute=30)},
     "loans-recovery": {"task": "assets.tasks.recovery_sweep", "schedule": crontab(minute="*/30")},
 }
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "LoanStatusEnum": "assets.models.loans.Loan.Status",
+    "LoanLineStateEnum": "assets.models.loans.LoanLine.State",
+    "EquipmentRequestStatusEnum": "assets.models.requests.EquipmentRequest.Status",
+    "DeliveryRunStatusEnum": "assets.models.deliveries.DeliveryRun.Status",
+    "DeliveryRunKindEnum": "assets.models.deliveries.DeliveryRun.Kind",
+    "ConditionEnum": "assets.models.assets.Condition",
+    "AssetStatusEnum": "assets.models.assets.AssetStatus",
+}
