@@ -422,6 +422,16 @@ CELERY_BEAT_SCHEDULE |= {
     "loans-logistics-digest": {"task": "assets.tasks.logistics_digest_sweep", "schedule": crontab(hour=7, minute=30)},
     "loans-recovery": {"task": "assets.tasks.recovery_sweep", "schedule": crontab(minute="*/30")},
 }
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "LoanStatusEnum": "assets.models.loans.Loan.Status",
+    "LoanLineStateEnum": "assets.models.loans.LoanLine.State",
+    "EquipmentRequestStatusEnum": "assets.models.requests.EquipmentRequest.Status",
+    "DeliveryRunStatusEnum": "assets.models.deliveries.DeliveryRun.Status",
+    "DeliveryRunKindEnum": "assets.models.deliveries.DeliveryRun.Kind",
+    "ConditionEnum": "assets.models.assets.Condition",
+    "AssetStatusEnum": "assets.models.assets.AssetStatus",
+}
 
 # schools (school PC programme): retention of pupils' personal data, guardian links, no-shows.
 SCHOOLS_RETENTION_DAYS = env_int("SCHOOLS_RETENTION_DAYS", 90)
@@ -439,8 +449,6 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
     "PupilStatusEnum": "schools.models.Pupil.Status",
     "AppointmentStatusEnum": "schools.models.Appointment.Status",
-    "AssetConditionEnum": "assets.models.Condition",
-    "AssetStatusEnum": "assets.models.AssetStatus",
 }
 
 # Helpdesk (tickets app). Durations in business hours/days are counted on the
