@@ -215,3 +215,34 @@ def test_anonymisation_scrubs_the_loan_and_keeps_it(logistics, point, settings):
 def test_school_year_end():
     assert loan_services.school_year_end(date(2026, 9, 1)) == date(2027, 6, 30)
     assert loan_services.school_year_end(date(2027, 3, 1)) == date(2027, 6, 30)
+
+
+def test_full_journey_leaves_no_personal_data_after_retention(client, logistics, point, settings):
+    """Register, allocate, book, remind, hand over, return, then the sweep: grep every text column."""
+    from tests.schools.test_data_protection import all_text_in_database
+
+    school, contact = school_with_contact()
+    secrets_ = {
+        "first_name": "Wilhelmina",
+        "last_name": "Xylander",
+        "reference": "XREF-4242",
+        "guardian_name": "Ophelia Guardianperson",
+        "guardian_email": "ophelia.unique@parents.example",
+        "guardian_phone": "+32 478 65 43 21",
+    }
+    link = handed_over(point, logistics, school=school, **secrets_)
+    client.force_login(logistics)
+    client.get(reverse("schools:pupil", args=[link.pupil_id]))
+    loan_services.handover_email_receipt(pupil_loan=link)
+    loan_services.pupil_returns_check_in(
+        actor=logistics, site=point.site, returns=[loan_services.PupilReturn(code=link.allocation.asset.tag)]
+    )
+    text = all_text_in_database()
+    assert all(value in text for value in secrets_.values())
+    with time_machine.travel(timezone.now() + timedelta(days=settings.SCHOOLS_RETENTION_DAYS + 1)):
+        assert services.anonymise_sweep() == 1
+    text = all_text_in_database()
+    for value in secrets_.values():
+        assert value not in text, value
+    assert Loan.objects.filter(pk=link.loan_id, status="returned").exists()
+    assert ReconJob.objects.filter(asset_id=link.allocation.asset_id).exists()

@@ -1,0 +1,33 @@
+"""The guardian's booking page on a phone, in French and Dutch, without an account."""
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import check_accessibility, screenshot
+
+GREETINGS = {"fr": "Bonjour", "nl": "Beste"}
+
+
+def _booking_link(message, language: str) -> str | None:
+    body = message.get_body(("plain",)).get_content()
+    found = re.search(r"https?://\S+/schools/g/\S+/", body)
+    return found.group(0) if found and body.lstrip().startswith(GREETINGS[language]) else None
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_guardian_books_a_slot_on_a_phone(open_page, mail_sink, live_app, language):
+    message = mail_sink.wait_for(lambda m: _booking_link(m, language) is not None, timeout=90)
+    link = _booking_link(message, language)
+    page = open_page(language, phone=True)
+    page.goto(link.replace(link.split("/schools/")[0], live_app))
+    assert page.evaluate("document.documentElement.lang") == language
+    check_accessibility(page, "guardian booking")
+    # Nothing wider than the phone: no sideways scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.locator("input[name=slot]").first.check()
+    page.locator("form.slot-picker button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".code").count() == 1
+    check_accessibility(page, "guardian booking confirmed")
+    screenshot(page, f"guardian-booking-{language}")
