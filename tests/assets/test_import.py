@@ -200,3 +200,21 @@ def test_asset_page_shows_sections_registered_by_other_apps(client, logistics, t
         assert "Linked tickets" in page and "7" in page
     finally:
         hooks._sections.remove(section)
+
+
+def test_oversized_files_are_refused(client, logistics, catalogue, monkeypatch):
+    import zipfile
+
+    from assets import imports
+
+    client.force_login(logistics)
+    monkeypatch.setattr(imports, "MAX_IMPORT_ROWS", 3)
+    response = upload(client, b"tag,model,site\n" + b"IC-1,Dell Latitude 5440,depot\n" * 5)
+    assert response.status_code == 400 and "more than 3 rows" in response.content.decode()
+    monkeypatch.setattr(imports, "MAX_XLSX_UNPACKED_BYTES", 1000)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", "0" * 100_000)
+    response = upload(client, buffer.getvalue(), name="bomb.xlsx")
+    assert response.status_code == 400 and "too large once unpacked" in response.content.decode()
+    assert ImportBatch.objects.count() == 0
