@@ -18,6 +18,7 @@ urlpatterns = [
     path("a/<str:tag>/move/", views.asset_move, name="move"),
     path("a/<str:tag>/edit/", views.asset_edit, name="edit"),
     path("scan/", views.scan, name="scan"),
+    path("models/<int:pk>/photo/", views.model_photo, name="model-photo"),
     path("stock/", views.stock_list, name="stock"),
     path("stock/move/", views.stock_move, name="stock-move"),
     path("stock/<int:pk>/", views.stock_level, name="stock-level"),
