@@ -238,6 +238,13 @@ class Ticket(models.Model):
                 condition=models.Q(status__in=["new", "in_progress", "waiting_requester", "waiting_third_party"]),
             ),
             models.Index(fields=["team", "status"], name="ticket_team_status"),
+            models.Index(
+                fields=["team"],
+                name="ticket_unassigned_open",
+                condition=models.Q(
+                    assignee__isnull=True, status__in=["new", "in_progress", "waiting_requester", "waiting_third_party"]
+                ),
+            ),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["requester", "-updated_at"], name="ticket_requester_recent"),
             models.Index(fields=["-created_at"], name="ticket_created"),

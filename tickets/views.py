@@ -313,10 +313,13 @@ def queue(request):
     form = QueueFilterForm(request.GET or None, user=request.user)
     data = form.valid_data() if request.GET else {}
     tickets = filter_queue(visible_tickets(request.user), data, request.user)
-    page = Paginator(queue_rows(tickets), PAGE_SIZE).get_page(request.GET.get("page"))
     view = data.get("view") or "open"
     views = saved_views(request.user)
     counts = saved_view_counts(request.user)
+    paginator = Paginator(queue_rows(tickets), PAGE_SIZE)
+    if view in counts and not any(value for key, value in data.items() if key not in ("view", "sort")):
+        paginator.count = counts[view]  # a plain saved view: its count is already known
+    page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     sort_params = request.GET.copy()
