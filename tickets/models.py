@@ -129,7 +129,7 @@ class ReferenceCounter(models.Model):
 class Status(models.TextChoices):
     NEW = "new", _("New")
     IN_PROGRESS = "in_progress", _("In progress")
-    WAITING_REQUESTER = "waiting_requester", _("Waiting for you")
+    WAITING_REQUESTER = "waiting_requester", _("Waiting for the requester")
     WAITING_THIRD_PARTY = "waiting_third_party", _("Waiting for a third party")
     RESOLVED = "resolved", _("Resolved")
     CLOSED = "closed", _("Closed")
