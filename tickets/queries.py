@@ -8,9 +8,10 @@ import re
 from datetime import datetime, time, timedelta
 
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -115,8 +116,8 @@ def search(queryset: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
         # A reference goes straight to its unique index.
         return queryset.filter(reference=text.upper())
     if connection.vendor == "postgresql":
-        # Matches the GIN expression index of migration 0002.
-        vector = SearchVector("search_document", config="simple")
+        # The stored, GIN-indexed generated column of migration 0006.
+        vector = RawSQL('"tickets_ticket"."search_vector"', [], output_field=SearchVectorField())
         query = SearchQuery(text, config="simple", search_type="websearch")
         return queryset.annotate(search=vector).filter(search=query)
     return queryset.filter(search_document__icontains=text)
