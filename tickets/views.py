@@ -251,7 +251,6 @@ def ticket_comment(request, reference: str):
 @login_required
 def ticket_transition(request, reference: str):
     ticket = get_ticket_for_user(request.user, reference)
-    form = TransitionForm(request.POST, current=ticket.status)
     to_status = request.POST.get("status", "")
     if to_status not in Status.values:
         messages.error(request, _("Unknown status."))
@@ -264,7 +263,6 @@ def ticket_transition(request, reference: str):
         messages.error(request, _errors(error))
     else:
         messages.success(request, _("Status changed to “%(status)s”.") % {"status": Status(to_status).label})
-    del form
     return redirect(ticket)
 
 
