@@ -641,6 +641,8 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: User) -> Ticket:
     locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")}
     source, target = locked[source.pk], locked[target.pk]
     _require_manage(actor, source)
+    if target.status not in FINAL_STATUSES:
+        _require_manage(actor, target)
     if target.status in FINAL_STATUSES:
         raise ValidationError(
             _("Ticket %(reference)s is finished; merge into an open ticket.") % {"reference": target.reference}
