@@ -21,6 +21,7 @@ from .serializers import (
     CampaignCreateSerializer,
     CampaignResultsSerializer,
     CampaignSerializer,
+    SurveyCreateSerializer,
     SurveySerializer,
     UnusableSerializer,
 )
@@ -28,7 +29,7 @@ from .serializers import (
 ManagerOnly = HasRole.of(Role.MANAGER)
 
 
-class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
+class SurveyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Survey definitions with their sections, questions and choices (managers only)."""
 
     serializer_class = SurveySerializer
@@ -46,6 +47,15 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
                 ),
             )
         )
+
+    @extend_schema(request=SurveyCreateSerializer, responses={201: SurveySerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = SurveyCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        sections = data.pop("sections")
+        survey = services.survey_create(texts=data, sections=sections, by=request.user)
+        return Response(SurveySerializer(self.get_queryset().get(pk=survey.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={201: SurveySerializer})
     @action(detail=True, methods=["post"])

@@ -11,7 +11,9 @@ alone would still be small enough to be worked out by subtraction.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from icity.models import Department
@@ -91,6 +93,29 @@ def visible_groups(sizes: dict, min_size: int) -> tuple[set, int]:
     return {key for key in sizes if key not in hidden}, hidden_total
 
 
+def answer_tallies(campaign: Campaign) -> list[tuple]:
+    """(question, department, score, choice, count) for every answer group of a campaign.
+
+    A closed campaign's answers can no longer change, so its tallies are
+    cached; the hiding rules are still applied afresh on every read.
+    """
+    key = f"surveys:tallies:{campaign.pk}"
+    closed = campaign.status == Campaign.Status.CLOSED
+    if closed:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    rows = list(
+        Answer.objects.filter(campaign=campaign)
+        .values_list("question_id", "department_id", "number", "choice_id")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    if closed:
+        cache.set(key, rows, timeout=settings.SURVEYS_RESULTS_CACHE_SECONDS)
+    return rows
+
+
 def campaign_results(campaign: Campaign, *, with_previous: bool = True) -> CampaignResults:
     invitation_counts = dict(
         Invitation.objects.filter(campaign=campaign).values_list("status").annotate(n=Count("*")).order_by()
@@ -110,17 +135,10 @@ def campaign_results(campaign: Campaign, *, with_previous: bool = True) -> Campa
     questions = [question for section in sections for question in section.question_list]
     scores: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))  # q -> dept -> score -> n
     choice_counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    rows = (
-        Answer.objects.filter(campaign=campaign)
-        .filter(Q(number__isnull=False) | Q(choice__isnull=False))
-        .values_list("question_id", "department_id", "number", "choice_id")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    for question_id, department_id, number, choice_id, count in rows:
+    for question_id, department_id, number, choice_id, count in answer_tallies(campaign):
         if number is not None:
             scores[question_id][department_id][number] += count
-        else:
+        elif choice_id is not None:
             choice_counts[question_id][choice_id] += count
     results: dict[int, QuestionResult] = {}
     for question in questions:

@@ -91,6 +91,37 @@ def question_add(
 
 
 @transaction.atomic
+def survey_create(*, texts: dict[str, str], sections: list[dict], by=None) -> Survey:
+    """A survey with its sections, questions and choices, all or nothing.
+
+    ``texts`` holds title_fr/nl/en and intro_fr/nl/en; each section has
+    ``title_fr/nl/en`` and ``questions`` (kind, required, text_fr/nl/en,
+    choices: [{"label_fr", "label_nl", "label_en"}]).
+    """
+    survey = Survey.objects.create(
+        **{key: texts.get(key, "") for key in ("title_fr", "title_nl", "title_en", "intro_fr", "intro_nl", "intro_en")},
+        created_by=by,
+    )
+    for section_data in sections:
+        section = section_add(
+            survey=survey,
+            titles={language: section_data.get(f"title_{language}", "") for language in ("fr", "nl", "en")},
+        )
+        for question_data in section_data.get("questions", []):
+            question_add(
+                section=section,
+                kind=question_data["kind"],
+                required=question_data.get("required", True),
+                texts={language: question_data.get(f"text_{language}", "") for language in ("fr", "nl", "en")},
+                choices=[
+                    {language: choice.get(f"label_{language}", "") for language in ("fr", "nl", "en")}
+                    for choice in question_data.get("choices", [])
+                ],
+            )
+    return survey
+
+
+@transaction.atomic
 def survey_copy(*, survey: Survey, by) -> Survey:
     """A new survey with the same sections, questions and choices.
 
