@@ -58,6 +58,10 @@ class QuestionResult:
         return self.csat
 
     @property
+    def trend_size(self) -> float | None:
+        return None if self.trend is None else abs(self.trend)
+
+    @property
     def trend(self) -> float | None:
         if self.previous is None or self.headline is None or self.previous.headline is None:
             return None
