@@ -190,3 +190,17 @@ def test_dashboard_and_panel_query_counts_do_not_grow(client, manager, django_as
         assert client.get(reverse("surveys:dashboard")).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(reverse("icity:role-home", args=["manager"])).status_code == 200
+
+
+def test_manager_home_panel_shows_live_response_rate(client, manager, requester):
+    campaign = make_campaign(name="Satisfaction 2026")
+    services.campaign_launch(campaign=campaign)
+    invitation = campaign.invitations.get(user=requester)
+    from tests.surveys.factories import full_answers
+
+    services.response_submit(token=invitation.token, raw=full_answers(campaign.survey))
+    client.force_login(manager)
+    page = client.get(reverse("icity:role-home", args=["manager"])).content.decode()
+    assert "Satisfaction 2026" in page
+    invited = campaign.invitations.count()
+    assert f"(1 sur {invited})" in page
