@@ -320,7 +320,7 @@ def _send_invitations(*, campaign: Campaign, now: datetime, batch_size: int) -> 
     batch = list(
         Invitation.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("user")
-        .filter(campaign=campaign, sent_at__isnull=True, status=Invitation.Status.PENDING)
+        .filter(campaign=campaign, sent_at__isnull=True, status=Invitation.Status.PENDING, user__is_active=True)
         .order_by("id")[:batch_size]
     )
     for invitation in batch:
@@ -344,6 +344,7 @@ def _send_reminders(*, campaign: Campaign, now: datetime, batch_size: int) -> in
         .filter(
             campaign=campaign,
             status=Invitation.Status.PENDING,
+            user__is_active=True,
             sent_at__isnull=False,
             reminders_sent__lt=campaign.max_reminders,
             last_contact__lte=due_before,

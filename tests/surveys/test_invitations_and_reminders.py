@@ -116,3 +116,15 @@ def test_invitation_is_written_in_the_invitees_language():
     html = message.alternatives[0][0]
     assert Invitation.objects.get(user=dutch).token in html
     assert "anoniem" in message.body
+
+
+def test_people_who_left_get_no_invitation_or_reminder():
+    leaver = make_user()
+    with time_machine.travel(START, tick=False):
+        campaign = _campaign()
+        services.campaign_launch(campaign=campaign)
+        leaver.is_active = False
+        leaver.save(update_fields=["is_active"])
+        assert services.campaigns_sweep().invited == 0
+    with time_machine.travel(START + timedelta(days=10), tick=False):
+        assert services.campaigns_sweep().reminded == 0

@@ -179,15 +179,20 @@ def test_dashboard_and_panel_query_counts_do_not_grow(client, manager, django_as
         for index in range(count):
             campaign = make_campaign(survey=survey, name=f"C{index}")
             services.campaign_launch(campaign=campaign)
+            services.survey_copy(survey=survey, by=None)
 
     make(5)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("surveys:dashboard")).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("surveys:survey-list")).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(reverse("icity:role-home", args=["manager"])).status_code == 200
     make(45)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("surveys:dashboard")).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("surveys:survey-list")).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(reverse("icity:role-home", args=["manager"])).status_code == 200
 
