@@ -121,16 +121,25 @@ def answer_tallies(campaign: Campaign) -> list[tuple]:
 
 
 def campaign_results(campaign: Campaign, *, with_previous: bool = True) -> CampaignResults:
+    """Everything the results page shows. The previous campaign (``with_previous``)
+    is computed without its department breakdown, which the page does not show."""
     invitation_counts = dict(
         Invitation.objects.filter(campaign=campaign).values_list("status").annotate(n=Count("*")).order_by()
     )
     invited = sum(invitation_counts.values())
-    sizes = dict(
-        Response.objects.filter(campaign=campaign).values_list("department_id").annotate(n=Count("*")).order_by()
-    )
-    responded = sum(sizes.values())
+    # Department sizes feed the breakdown, which is not shown for the previous campaign.
+    if with_previous or not invited:
+        sizes = dict(
+            Response.objects.filter(campaign=campaign).values_list("department_id").annotate(n=Count("*")).order_by()
+        )
+        responded = sum(sizes.values())
+    else:
+        sizes = {}
+        responded = invitation_counts.get(Invitation.Status.ANSWERED, 0)
     shown, hidden_total = visible_groups(sizes, campaign.min_group_size)
-    names = {department.pk: department.name for department in Department.objects.filter(pk__in=[k for k in shown if k])}
+    names = {}
+    if shown:
+        names = {department.pk: department.name for department in Department.objects.filter(pk__in=shown)}
     visible_departments = sorted(
         ((key, names.get(key) or _("No department"), sizes[key]) for key in shown), key=lambda item: item[1]
     )
