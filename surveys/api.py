@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -74,10 +74,7 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     ordering = ["-opens_at"]
 
     def get_queryset(self):
-        return Campaign.objects.annotate(
-            invited=Count("invitations"),
-            answered=Count("invitations", filter=Q(invitations__status="answered")),
-        )
+        return Campaign.objects.with_counts()
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

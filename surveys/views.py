@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -23,10 +23,7 @@ PAGE_SIZE = 25
 
 
 def _campaigns_with_counts():
-    return Campaign.objects.select_related("survey").annotate(
-        invited=Count("invitations"),
-        answered=Count("invitations", filter=Q(invitations__status="answered")),
-    )
+    return Campaign.objects.select_related("survey").with_counts()
 
 
 def _get_survey(request, pk: int) -> Survey:
