@@ -125,6 +125,11 @@ class AnswerView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [AnonRateThrottle]
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response._has_been_logged = True  # the path holds the token (see views.keep_tokens_out_of_logs)
+        return response
+
     @extend_schema(responses={200: AnswerFormSerializer, 404: UnusableSerializer, 410: UnusableSerializer})
     def get(self, request, token: str):
         try:
