@@ -144,8 +144,14 @@ def campaign_results(campaign: Campaign, *, with_previous: bool = True) -> Campa
         ((key, names.get(key) or _("No department"), sizes[key]) for key in shown), key=lambda item: item[1]
     )
 
-    sections = survey_questions(campaign.survey)
-    questions = [question for section in sections for question in section.question_list]
+    if with_previous:
+        sections = survey_questions(campaign.survey)
+        questions = [question for section in sections for question in section.question_list]
+    else:  # the previous campaign only lends its scores to the trend
+        sections = []
+        questions = list(Question.objects.filter(section__survey_id=campaign.survey_id, kind__in=["rating", "nps"]))
+        for question in questions:
+            question.choice_list = []
     scores: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))  # q -> dept -> score -> n
     choice_counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for question_id, department_id, number, choice_id, count in answer_tallies(campaign):
