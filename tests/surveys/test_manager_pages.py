@@ -209,3 +209,11 @@ def test_manager_home_panel_shows_live_response_rate(client, manager, requester)
     assert "Satisfaction 2026" in page
     invited = campaign.invitations.count()
     assert f"(1 sur {invited})" in page
+
+
+def test_admin_cannot_change_anonymity_once_launched(client, admin_user):
+    campaign = make_campaign()
+    services.campaign_launch(campaign=campaign)
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:surveys_campaign_change", args=[campaign.pk])).content.decode()
+    assert 'name="anonymous"' not in page
