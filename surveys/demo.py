@@ -231,7 +231,7 @@ def _fill_closed_campaign(
             anonymous=campaign.anonymous,
             user=None if campaign.anonymous else person,
             department_id=person.department_id,
-            language=person.language,
+            language="" if campaign.anonymous else person.language,
             submitted_on=None if campaign.anonymous else campaign.opens_at.date() + timedelta(days=rng.randrange(days)),
         )
         responses.append(response)

@@ -303,7 +303,7 @@ class Invitation(models.Model):
 class Response(models.Model):
     """A submitted questionnaire.
 
-    Anonymous: random id, no person, no time at all (an access log that shows
+    Anonymous: random id, no person, no language, no time at all (an access log that shows
     when a token was used must not match a response by its date), and answers
     with random ids too, so that row order reveals nothing.
     """
@@ -325,7 +325,7 @@ class Response(models.Model):
     department = models.ForeignKey(
         Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    language = models.CharField(_("language"), max_length=2, default="fr")
+    language = models.CharField(_("language"), max_length=2, blank=True)  # identified campaigns only
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
 
     class Meta:

@@ -499,7 +499,7 @@ def response_submit(*, token: str, raw: dict | None = None, now: datetime | None
         anonymous=campaign.anonymous,
         user=None if campaign.anonymous else user,
         department_id=user.department_id,
-        language=(user.language or "fr")[:2],
+        language="" if campaign.anonymous else (user.language or "")[:2],
         submitted_on=None if campaign.anonymous else timezone.localdate(now),
     )
     rows = []
