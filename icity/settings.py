@@ -351,6 +351,7 @@ SPECTACULAR_SETTINGS = {
         "TicketKindEnum": "tickets.models.Kind",
         "TicketStatusEnum": "tickets.models.Status",
         "AssetStatusEnum": "assets.models.assets.AssetStatus",
+        "QuestionKindEnum": "surveys.models.Question.Kind",
     },
 }
 
