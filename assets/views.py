@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, QuerySet
+from django.db.models.functions import Upper
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +17,15 @@ from django.views.decorators.http import require_GET, require_POST
 from icity.roles import Role, role_required
 
 from . import exports, imports, labels, services
-from .access import MANAGE_ROLES, READ_ROLES, assets_for, can_manage_inventory, get_asset_for_user, search_filter
+from .access import (
+    MANAGE_ROLES,
+    READ_ROLES,
+    assets_for,
+    can_manage_inventory,
+    can_read_inventory,
+    get_asset_for_user,
+    search_filter,
+)
 from .forms import (
     SORTS,
     AssetCreateForm,
@@ -37,6 +46,7 @@ from .hooks import asset_sections
 from .models import Asset, AssetEvent, AssetStatus, ImportBatch, ProductModel, StockLevel, StockMovement, Stocktake
 
 PAGE_SIZE = 50
+SMALL_RESULT = 5000
 HISTORY_LIMIT = 100
 LIST_RELATED = ("model__manufacturer", "model__category", "site", "holder")
 
@@ -132,7 +142,20 @@ def filtered_assets(request) -> tuple[AssetFilterForm, QuerySet[Asset]]:
 @role_required(*READ_ROLES)
 def asset_list(request):
     form, queryset = filtered_assets(request)
-    page = Paginator(queryset.select_related(*LIST_RELATED), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Page through ids only (an index scan, cheap even at a deep offset), then load those 50 rows
+    # with their model, site and holder in one query.
+    ids = queryset.values_list("pk", flat=True)
+    paginator = Paginator(ids, PAGE_SIZE)
+    if form.is_bound and form.is_valid() and form.cleaned_data["q"] and paginator.count <= SMALL_RESULT:
+        # A search that matches few rows: sorting them beats walking the whole tag index in
+        # order until 50 matches turn up, which PostgreSQL picks for, say, one holder's units.
+        # Tags are stored upper-case, so Upper(tag) sorts the same but keeps the index out.
+        tag_order = {"tag": Upper("tag"), "-tag": Upper("tag").desc()}.get(form.cleaned_data["sort"] or "tag")
+        if tag_order is not None:
+            paginator.object_list = ids.order_by(tag_order, "pk")
+    page = paginator.get_page(request.GET.get("page"))
+    rows = Asset.objects.select_related(*LIST_RELATED).in_bulk(list(page.object_list))
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -253,6 +276,7 @@ def asset_detail(request, tag: str):
         "events": events[:HISTORY_LIMIT] if more else events,
         "more_history": more,
         "can_manage": can_manage,
+        "can_read_inventory": can_read_inventory(request.user),
         "sections": sections,
         "qr_url": labels.asset_url(asset),
     }

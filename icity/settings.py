@@ -304,6 +304,8 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "icity.tasks.record_heartbeat", "schedule": 15.0},
     "outbox-drain": {"task": "icity.tasks.outbox_drain", "schedule": 60.0},
     "outbox-purge": {"task": "icity.tasks.outbox_purge_sent", "schedule": crontab(hour=3, minute=30)},
+    # surveys: open/close campaigns, invitations in batches, reminders.
+    "surveys-sweep": {"task": "surveys.tasks.campaigns_sweep", "schedule": 300.0},
 }
 
 # The notification outbox.
@@ -313,6 +315,11 @@ OUTBOX_POKE_ON_COMMIT = env_bool("OUTBOX_POKE_ON_COMMIT", True)
 OUTBOX_KEEP_SENT_DAYS = env_int("OUTBOX_KEEP_SENT_DAYS", 90)
 HEALTH_HEARTBEAT_MAX_AGE = env_int("HEALTH_HEARTBEAT_MAX_AGE", 120)
 HEALTH_OUTBOX_MAX_AGE = env_int("HEALTH_OUTBOX_MAX_AGE", 900)
+
+# surveys: how many invitations (and reminders) one sweep queues per campaign.
+SURVEYS_INVITATION_BATCH = env_int("SURVEYS_INVITATION_BATCH", 200)
+# surveys: how long the answer tallies of a closed campaign (which cannot change) stay cached.
+SURVEYS_RESULTS_CACHE_SECONDS = env_int("SURVEYS_RESULTS_CACHE_SECONDS", 60 * 60 * 24)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -339,6 +346,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps name a choice field "status" or "kind": give each enum its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "TicketKindEnum": "tickets.models.Kind",
+        "TicketStatusEnum": "tickets.models.Status",
+        "AssetStatusEnum": "assets.models.assets.AssetStatus",
+    },
 }
 
 # Security headers. The Content Security Policy allows no inline script.
@@ -420,3 +433,37 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "ConditionEnum": "assets.models.assets.Condition",
     "AssetStatusEnum": "assets.models.assets.AssetStatus",
 }
+
+# Helpdesk (tickets app). Durations in business hours/days are counted on the
+# Brussels working calendar (tickets/sla.py); plain "days" are calendar days.
+TICKETS_WORKDAY_START = env_str("TICKETS_WORKDAY_START", "08:00")
+TICKETS_WORKDAY_END = env_str("TICKETS_WORKDAY_END", "17:00")
+TICKETS_HOLIDAY_COUNTRY = env_str("TICKETS_HOLIDAY_COUNTRY", "BE")
+# Extra days the service desk is closed (ISO dates), e.g. the City's "pont" days.
+TICKETS_CLOSURE_DAYS = env_list("TICKETS_CLOSURE_DAYS", [])
+# Impact x urgency -> priority (1 = P1, most urgent). Keys: low, medium, high.
+TICKETS_PRIORITY_MATRIX = {
+    "high": {"high": 1, "medium": 2, "low": 3},
+    "medium": {"high": 2, "medium": 3, "low": 3},
+    "low": {"high": 3, "medium": 4, "low": 4},
+}
+# Fallback SLA targets in business minutes per priority, when no SlaPolicy row exists.
+TICKETS_DEFAULT_SLA_MINUTES = {
+    1: {"first_response": 30, "resolution": 4 * 60},
+    2: {"first_response": 60, "resolution": 9 * 60},
+    3: {"first_response": 4 * 60, "resolution": 3 * 9 * 60},
+    4: {"first_response": 9 * 60, "resolution": 5 * 9 * 60},
+}
+TICKETS_SLA_WARNING_PERCENT = env_int("TICKETS_SLA_WARNING_PERCENT", 75)
+TICKETS_WAITING_REMINDER_BUSINESS_DAYS = env_int("TICKETS_WAITING_REMINDER_BUSINESS_DAYS", 3)
+TICKETS_WAITING_AUTORESOLVE_BUSINESS_DAYS = env_int("TICKETS_WAITING_AUTORESOLVE_BUSINESS_DAYS", 10)
+TICKETS_AUTOCLOSE_DAYS = env_int("TICKETS_AUTOCLOSE_DAYS", 5)
+TICKETS_REOPEN_WINDOW_DAYS = env_int("TICKETS_REOPEN_WINDOW_DAYS", 5)
+TICKETS_ATTACHMENT_MAX_BYTES = env_int("TICKETS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+TICKETS_AUTO_ASSIGN = env_bool("TICKETS_AUTO_ASSIGN", True)
+CELERY_BEAT_SCHEDULE |= {
+    "tickets-sla-sweep": {"task": "tickets.tasks.tickets_sla_sweep", "schedule": 300.0},
+    "tickets-waiting-sweep": {"task": "tickets.tasks.tickets_waiting_sweep", "schedule": crontab(minute=10)},
+    "tickets-autoclose-sweep": {"task": "tickets.tasks.tickets_autoclose_sweep", "schedule": crontab(minute=20)},
+}
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["TicketLevelEnum"] = "tickets.models.Level"

@@ -1,22 +1,488 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Staff portal (every employee) and agent workspace. Thin: look up, validate, call a service."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from icity.models import User
 from icity.roles import Role, role_required
+
+from . import services
+from .access import (
+    agent_team_ids,
+    can_manage,
+    get_attachment_for_user,
+    get_ticket_for_user,
+    is_agent,
+    visible_tickets,
+)
+from .forms import (
+    BulkForm,
+    CommentForm,
+    PreferenceForm,
+    ReferenceForm,
+    TicketOpenForm,
+    TicketUpdateForm,
+    TransitionForm,
+)
+from .models import (
+    OPEN_STATUSES,
+    AgentPreference,
+    Attachment,
+    CannedResponse,
+    Category,
+    Comment,
+    Status,
+    Ticket,
+)
+from .queries import ORDERINGS, QueueFilterForm, filter_queue, queue_rows, saved_view_counts, saved_views
+
+PAGE_SIZE = 50
+QUEUE_COUNT_CAP = 1000
+SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'none'; script-src 'none'"
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# Home-page panels -----------------------------------------------------------
 
 
 def requester_panel(request) -> dict:
-    return {}
+    mine = Ticket.objects.filter(requester=request.user, status__in=[*OPEN_STATUSES, Status.RESOLVED])
+    return {
+        "open_count": mine.count(),
+        "tickets": list(mine.order_by("-updated_at").only("reference", "title", "status", "updated_at")[:5]),
+    }
 
 
 def agent_panel(request) -> dict:
-    return {}
+    counts = saved_view_counts(request.user)
+    views = saved_views(request.user)
+    return {
+        "views": [(key, views[key][0], counts.get(key, 0)) for key in ("mine", "unassigned", "breaching", "waiting")]
+    }
+
+
+# Staff portal -----------------------------------------------------------------
 
 
 @login_required
 def my_tickets(request):
-    return render(request, "tickets/my_tickets.html")
+    tab = request.GET.get("tab", "open")
+    if tab not in ("open", "closed", "watching"):
+        tab = "open"
+    if tab == "watching":
+        tickets = request.user.watched_tickets.all()
+    else:
+        tickets = Ticket.objects.filter(requester=request.user)
+        tickets = (
+            tickets.filter(status__in=[*OPEN_STATUSES, Status.RESOLVED])
+            if tab == "open"
+            else tickets.exclude(status__in=[*OPEN_STATUSES, Status.RESOLVED])
+        )
+    query = request.GET.get("q", "").strip()[:200]
+    if query:
+        # Own tickets only and no comments: a requester's search never touches internal notes.
+        tickets = tickets.filter(
+            Q(reference__iexact=query) | Q(title__icontains=query) | Q(description__icontains=query)
+        )
+    tickets = tickets.select_related("assignee").order_by("-updated_at", "-pk")
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "tickets/my_tickets.html", {"page": page, "tab": tab, "query": query})
+
+
+@login_required
+def ticket_new(request):
+    agent = is_agent(request.user)
+    form = TicketOpenForm(request.POST or None, request.FILES or None, agent=agent)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = services.ticket_open(
+                requester=data.get("requester_email") or request.user,
+                opened_by=request.user,
+                title=data["title"],
+                description=data["description"],
+                category=data["category"],
+                impact=data["impact"],
+                urgency=data["urgency"],
+                channel=data.get("channel") or "web",
+                uploads=data["attachments"],
+            )
+        except ValidationError as error:
+            form.add_error("attachments" if error.code in ("too_large", "type", "empty", "image") else None, error)
+        else:
+            messages.success(request, _("Ticket %(reference)s is registered.") % {"reference": ticket.reference})
+            return redirect(ticket)
+    categories = Category.objects.filter(is_active=True).order_by("name_fr")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "tickets/new.html", {"form": form, "categories": categories}, status=status)
+
+
+def _conversation(ticket: Ticket, *, internal: bool):
+    comments = Comment.objects.filter(ticket=ticket).select_related("author")
+    attachments = Attachment.objects.only(
+        "id", "comment_id", "original_name", "size", "thumbnail", "is_internal", "content_type"
+    )
+    if not internal:
+        comments = comments.filter(is_internal=False)
+        attachments = attachments.filter(is_internal=False)
+    return list(comments.order_by("created_at", "pk").prefetch_related(Prefetch("attachments", queryset=attachments)))
+
+
+@login_required
+def ticket_detail(request, reference: str):
+    ticket = get_ticket_for_user(request.user, reference)
+    agent = is_agent(request.user)
+    if ticket.status == Status.MERGED and ticket.merged_into_id and not agent:
+        messages.info(
+            request, _("This ticket was merged into %(reference)s.") % {"reference": ticket.merged_into.reference}
+        )
+    loose = ticket.attachments.filter(comment__isnull=True).order_by("created_at")
+    if not agent:
+        loose = loose.filter(is_internal=False)
+    context = {
+        "ticket": ticket,
+        "comments": _conversation(ticket, internal=agent),
+        "loose_attachments": list(loose),
+        "is_requester": ticket.requester_id == request.user.pk,
+        "is_watching": ticket.watchers.filter(pk=request.user.pk).exists(),
+        "now": timezone.now(),
+    }
+    if agent:
+        return render(request, "tickets/agent_detail.html", {**context, **_agent_context(request, ticket)})
+    context["comment_form"] = CommentForm()
+    return render(request, "tickets/detail.html", context)
+
+
+def _agent_context(request, ticket: Ticket) -> dict:
+    language = get_language() or "fr"
+    canned = list(
+        CannedResponse.objects.filter(Q(team__isnull=True) | Q(team_id=ticket.team_id), is_active=True).order_by(
+            "title"
+        )
+    )
+    for item in canned:
+        item.rendered = item.render(ticket=ticket, agent=request.user, language=language)
+    return {
+        "manageable": can_manage(request.user, ticket),
+        "comment_form": CommentForm(agent=True, canned=canned),
+        "canned": canned,
+        "transition_form": TransitionForm(current=ticket.status),
+        "update_form": TicketUpdateForm(
+            initial={
+                "impact": ticket.impact,
+                "urgency": ticket.urgency,
+                "category": ticket.category_id,
+                "team": ticket.team_id,
+                "assignee": ticket.assignee_id,
+            }
+        ),
+        "timeline": list(ticket.timeline.select_related("actor").order_by("-created_at", "-pk")[:100]),
+        "other_tickets": list(
+            Ticket.objects.filter(requester_id=ticket.requester_id)
+            .exclude(pk=ticket.pk)
+            .only("reference", "title", "status", "created_at")
+            .order_by("-created_at")[:5]
+        ),
+        "related": list(ticket.related.only("reference", "title", "status").order_by("-pk")[:20]),
+        "watchers": list(ticket.watchers.only("first_name", "last_name", "email")),
+        "sla_state": ticket.sla_state(),
+    }
+
+
+def _canned_text(request, ticket: Ticket, canned_id: str) -> str:
+    if not canned_id or not canned_id.isdigit():
+        return ""
+    item = CannedResponse.objects.filter(
+        Q(team__isnull=True) | Q(team_id=ticket.team_id), pk=int(canned_id), is_active=True
+    ).first()
+    return item.render(ticket=ticket, agent=request.user, language=get_language() or "fr") if item else ""
+
+
+@require_POST
+@login_required
+def ticket_comment(request, reference: str):
+    ticket = get_ticket_for_user(request.user, reference)
+    agent = is_agent(request.user) and request.user.pk != ticket.requester_id
+    form = CommentForm(request.POST, request.FILES, agent=agent, canned=CannedResponse.objects.filter(is_active=True))
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(ticket)
+    data = form.cleaned_data
+    body = data.get("body", "")
+    if agent and data.get("canned") and not body.strip():
+        body = _canned_text(request, ticket, data["canned"])
+    try:
+        comment = services.comment_add(
+            ticket=ticket,
+            author=request.user,
+            body=body,
+            internal=bool(data.get("internal")),
+            time_spent_minutes=data.get("time_spent") or 0,
+            uploads=data["attachments"],
+        )
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+        return redirect(ticket)
+    if comment.ticket.pk != ticket.pk:
+        messages.success(
+            request,
+            _("Ticket %(old)s was closed, so we opened %(new)s with your message.")
+            % {"old": ticket.reference, "new": comment.ticket.reference},
+        )
+        return redirect(comment.ticket)
+    messages.success(request, _("Your message was added."))
+    return redirect(ticket)
+
+
+@require_POST
+@login_required
+def ticket_transition(request, reference: str):
+    ticket = get_ticket_for_user(request.user, reference)
+    to_status = request.POST.get("status", "")
+    if to_status not in Status.values:
+        messages.error(request, _("Unknown status."))
+        return redirect(ticket)
+    try:
+        services.ticket_transition(
+            ticket=ticket, actor=request.user, to_status=to_status, note=request.POST.get("note", "")[:20000]
+        )
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, _("Status changed to “%(status)s”.") % {"status": Status(to_status).label})
+    return redirect(ticket)
+
+
+@require_POST
+@login_required
+def ticket_watch(request, reference: str):
+    ticket = get_ticket_for_user(request.user, reference)
+    watching = request.POST.get("watch") == "1"
+    email = request.POST.get("email", "").strip().lower()[:254]
+    person = request.user
+    if email and is_agent(request.user):
+        person = User.objects.filter(email__iexact=email, is_active=True).first()
+        if person is None:
+            messages.error(request, _("No active account has this email address."))
+            return redirect(ticket)
+    if not watching or is_agent(request.user):
+        try:
+            services.ticket_watch(ticket=ticket, actor=request.user, user=person, watching=watching)
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+    return redirect(ticket)
+
+
+@login_required
+def attachment_download(request, attachment_id: int):
+    attachment = get_attachment_for_user(request.user, attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+    return _harden(response)
+
+
+@login_required
+def attachment_thumbnail(request, attachment_id: int):
+    attachment = get_attachment_for_user(request.user, attachment_id)
+    if not attachment.thumbnail:
+        raise Http404
+    # Pixels Pillow re-encoded at upload, never the uploaded bytes.
+    return _harden(FileResponse(attachment.thumbnail.open("rb"), content_type="image/png"))
+
+
+def _harden(response: HttpResponse) -> HttpResponse:
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = SANDBOX_CSP
+    response["Cache-Control"] = "private, no-store"
+    response._csp_exempt = True
+    return response
+
+
+# Agent workspace ----------------------------------------------------------------
 
 
 @role_required(Role.AGENT)
 def queue(request):
-    return render(request, "tickets/queue.html")
+    form = QueueFilterForm(request.GET or None, user=request.user)
+    data = form.valid_data() if request.GET else {}
+    tickets = filter_queue(visible_tickets(request.user), data, request.user)
+    view = data.get("view") or "open"
+    views = saved_views(request.user)
+    counts = saved_view_counts(request.user)
+    paginator = Paginator(queue_rows(tickets), PAGE_SIZE)
+    capped = False
+    if view in counts and not any(value for key, value in data.items() if key not in ("view", "sort")):
+        paginator.count = counts[view]  # a plain saved view: its count is already known
+    else:
+        # Filtered or searched: count at most QUEUE_COUNT_CAP rows; beyond that, refine the filters.
+        paginator.count = min(tickets.order_by()[: QUEUE_COUNT_CAP + 1].count(), QUEUE_COUNT_CAP)
+        capped = paginator.count == QUEUE_COUNT_CAP
+    page = paginator.get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    sort_params = request.GET.copy()
+    sort_params.pop("sort", None)
+    sort_params.pop("page", None)
+    now = timezone.now()
+    rows = [(ticket, ticket.sla_state(now)) for ticket in page.object_list]
+    return render(
+        request,
+        "tickets/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "view": view,
+            "views": [(key, label, counts.get(key)) for key, (label, _q) in views.items()],
+            "query_string": params.urlencode(),
+            "sort_query": sort_params.urlencode(),
+            "sort": data.get("sort") or "priority",
+            "bulk_form": BulkForm(),
+            "orderings": ORDERINGS,
+            "capped": capped,
+        },
+    )
+
+
+@require_POST
+@role_required(Role.AGENT)
+def queue_bulk(request):
+    form = BulkForm(request.POST)
+    back_query = request.POST.get("back", "")
+    back = reverse("tickets:queue") + ("?" + back_query if back_query and back_query.isascii() else "")
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    done, refused = services.ticket_bulk_update(
+        actor=request.user,
+        ticket_ids=form.cleaned_data["tickets"],
+        action=form.cleaned_data["action"],
+        value=form.value(),
+    )
+    if done:
+        messages.success(request, _("Changed: %(list)s.") % {"list": ", ".join(done)})
+    if refused:
+        messages.error(
+            request, _("Not changed (not allowed or not possible): %(list)s.") % {"list": ", ".join(refused)}
+        )
+    return redirect(back)
+
+
+def _managed_ticket(request, reference: str) -> Ticket:
+    ticket = get_ticket_for_user(request.user, reference)
+    if not can_manage(request.user, ticket):
+        raise Http404
+    return ticket
+
+
+@require_POST
+@role_required(Role.AGENT)
+def ticket_update(request, reference: str):
+    ticket = _managed_ticket(request, reference)
+    form = TicketUpdateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(ticket)
+    data = form.cleaned_data
+    try:
+        if (data["impact"], data["urgency"]) != (ticket.impact, ticket.urgency):
+            ticket = services.ticket_set_priority(
+                ticket=ticket, actor=request.user, impact=data["impact"], urgency=data["urgency"]
+            )
+        if data["category"] != ticket.category:
+            ticket = services.ticket_set_category(ticket=ticket, actor=request.user, category=data["category"])
+        if data["assignee"] != ticket.assignee:
+            ticket = services.ticket_assign(ticket=ticket, actor=request.user, assignee=data["assignee"])
+        if data["team"] != ticket.team:
+            ticket = services.ticket_set_team(ticket=ticket, actor=request.user, team=data["team"])
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, _("Ticket updated."))
+    return redirect(ticket)
+
+
+@require_POST
+@role_required(Role.AGENT)
+def ticket_take(request, reference: str):
+    ticket = _managed_ticket(request, reference)
+    try:
+        services.ticket_assign(ticket=ticket, actor=request.user, assignee=request.user)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    return redirect(ticket)
+
+
+@require_POST
+@role_required(Role.AGENT)
+def ticket_merge(request, reference: str):
+    ticket = _managed_ticket(request, reference)
+    form = ReferenceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a reference like HD-2026-000123."))
+        return redirect(ticket)
+    target = get_object_or_404(visible_tickets(request.user), reference=form.cleaned_data["reference"])
+    try:
+        services.ticket_merge(source=ticket, target=target, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+        return redirect(ticket)
+    messages.success(request, _("Merged into %(reference)s.") % {"reference": target.reference})
+    return redirect(target)
+
+
+@require_POST
+@role_required(Role.AGENT)
+def ticket_link(request, reference: str):
+    ticket = _managed_ticket(request, reference)
+    form = ReferenceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a reference like HD-2026-000123."))
+        return redirect(ticket)
+    other = get_object_or_404(visible_tickets(request.user), reference=form.cleaned_data["reference"])
+    try:
+        services.ticket_link(ticket=ticket, actor=request.user, other=other)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    return redirect(ticket)
+
+
+@role_required(Role.AGENT)
+def preferences(request):
+    preference = AgentPreference.objects.filter(user=request.user).first()
+    muted = preference.muted if preference else []
+    initial = {
+        "notifications": [
+            kind for kind, _label in PreferenceForm.base_fields["notifications"].choices if kind not in muted
+        ],
+        "available": preference.available if preference else True,
+    }
+    form = PreferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        wanted = set(form.cleaned_data["notifications"])
+        all_kinds = [kind for kind, _label in form.fields["notifications"].choices]
+        services.preference_update(
+            user=request.user,
+            muted=[kind for kind in all_kinds if kind not in wanted],
+            available=form.cleaned_data["available"],
+        )
+        messages.success(request, _("Your preferences are saved."))
+        return redirect("tickets:preferences")
+    return render(request, "tickets/preferences.html", {"form": form, "team_count": len(agent_team_ids(request.user))})

@@ -61,6 +61,7 @@ def test_requester_page_shows_no_actions(client, requester, logistics):
     client.force_login(requester)
     page = client.get(asset.get_absolute_url()).content.decode()
     assert reverse("assets:status", args=[asset.tag]) not in page
+    assert reverse("assets:labels") not in page
     assert client.post(reverse("assets:status", args=[asset.tag]), {"status-status": "in_stock"}).status_code == 403
 
 
