@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import loan_views, views
+from .loan_urls import urlpatterns as loan_urlpatterns
 
 app_name = "assets"
 
 urlpatterns = [
-    path("mine/", views.my_equipment, name="mine"),
+    path("mine/", loan_views.my_equipment, name="mine"),
     path("logistics/", views.logistics, name="logistics"),
     path("school/", views.school, name="school"),
     path("assets/", views.asset_list, name="list"),
@@ -28,3 +29,5 @@ urlpatterns = [
     path("imports/", views.import_upload, name="imports"),
     path("imports/<int:pk>/", views.import_detail, name="import"),
 ]
+
+urlpatterns += loan_urlpatterns

@@ -404,6 +404,37 @@ CELERY_BEAT_SCHEDULE |= {
     "assets-warranty-digest": {"task": "assets.tasks.warranty_digest_sweep", "schedule": crontab(hour=7, minute=5)},
 }
 
+# assets (loans and logistics). Policies per category live in the admin (LoanPolicy); these are the defaults.
+LOANS_DEFAULT_DAYS = env_int("LOANS_DEFAULT_DAYS", 365)
+LOANS_DEFAULT_MAX_EXTENSIONS = env_int("LOANS_DEFAULT_MAX_EXTENSIONS", 2)
+LOANS_DEFAULT_EXTENSION_DAYS = env_int("LOANS_DEFAULT_EXTENSION_DAYS", 30)
+# Categories whose returned units always go to reconditioning (a laptop must be wiped before anyone else gets it).
+LOANS_ALWAYS_RECONDITION = ("laptop",)
+# Quantity-tracked categories handed out for good (consumables) rather than lent.
+LOANS_GIVEN_CATEGORIES = ("mouse", "keyboard", "cable")
+# Reminder stages, in days relative to the due date (negative: before). Each is sent once per due date.
+LOANS_REMINDER_OFFSETS = (-7, -1, 0, 1, 7, 30)
+LOANS_OVERDUE_MANAGER_DAYS = 7  # from this stage on, the borrower's manager gets a copy
+LOANS_OVERDUE_LEAD_DAYS = 30  # from this stage on, the logistics lead is told
+LOANS_LOGISTICS_LEAD_EMAIL = env_str("LOANS_LOGISTICS_LEAD_EMAIL", "")
+LOANS_PICKUP_REMINDER_DAYS = 3  # ready for pick-up and not collected after this many days
+LOANS_APPROVAL_NUDGE_WORKING_DAYS = 2
+CELERY_BEAT_SCHEDULE |= {
+    "loans-reminders": {"task": "assets.tasks.loan_reminder_sweep", "schedule": crontab(minute=10)},
+    "loans-logistics-digest": {"task": "assets.tasks.logistics_digest_sweep", "schedule": crontab(hour=7, minute=30)},
+    "loans-recovery": {"task": "assets.tasks.recovery_sweep", "schedule": crontab(minute="*/30")},
+}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "LoanStatusEnum": "assets.models.loans.Loan.Status",
+    "LoanLineStateEnum": "assets.models.loans.LoanLine.State",
+    "EquipmentRequestStatusEnum": "assets.models.requests.EquipmentRequest.Status",
+    "DeliveryRunStatusEnum": "assets.models.deliveries.DeliveryRun.Status",
+    "DeliveryRunKindEnum": "assets.models.deliveries.DeliveryRun.Kind",
+    "ConditionEnum": "assets.models.assets.Condition",
+    "AssetStatusEnum": "assets.models.assets.AssetStatus",
+}
+
 # Helpdesk (tickets app). Durations in business hours/days are counted on the
 # Brussels working calendar (tickets/sla.py); plain "days" are calendar days.
 TICKETS_WORKDAY_START = env_str("TICKETS_WORKDAY_START", "08:00")
