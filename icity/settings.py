@@ -319,6 +319,8 @@ HEALTH_OUTBOX_MAX_AGE = env_int("HEALTH_OUTBOX_MAX_AGE", 900)
 
 # surveys: how many invitations (and reminders) one sweep queues per campaign.
 SURVEYS_INVITATION_BATCH = env_int("SURVEYS_INVITATION_BATCH", 200)
+# surveys: how long the answer tallies of a closed campaign (which cannot change) stay cached.
+SURVEYS_RESULTS_CACHE_SECONDS = env_int("SURVEYS_RESULTS_CACHE_SECONDS", 60 * 60 * 24)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -350,6 +352,7 @@ SPECTACULAR_SETTINGS = {
         "TicketKindEnum": "tickets.models.Kind",
         "TicketStatusEnum": "tickets.models.Status",
         "AssetStatusEnum": "assets.models.assets.AssetStatus",
+        "QuestionKindEnum": "surveys.models.Question.Kind",
     },
 }
 
