@@ -8,7 +8,6 @@ app_name = "assets"
 urlpatterns = [
     path("mine/", loan_views.my_equipment, name="mine"),
     path("logistics/", views.logistics, name="logistics"),
-    path("school/", views.school, name="school"),
     path("assets/", views.asset_list, name="list"),
     path("assets/new/", views.asset_create, name="create"),
     path("assets/bulk/", views.asset_bulk_change, name="bulk"),

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from icity.roles import Role, role_required
+from icity.roles import role_required
 
 from . import exports, imports, labels, services
 from .access import (
@@ -77,10 +77,6 @@ def logistics_panel(request) -> dict:
     }
 
 
-def school_panel(request) -> dict:
-    return {}
-
-
 # --- My equipment ----------------------------------------------------------------------------------
 
 
@@ -97,11 +93,6 @@ def my_equipment(request):
 @role_required(*MANAGE_ROLES)
 def logistics(request):
     return render(request, "assets/logistics.html", {"view": logistics_panel(request)})
-
-
-@role_required(Role.SCHOOL_CONTACT)
-def school(request):
-    return render(request, "assets/school.html")
 
 
 # --- Asset list, export, bulk change ---------------------------------------------------------------

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "csp",
     "icity",
     "assets",
+    "schools",
     "tickets",
     "surveys",
 ]
@@ -433,6 +434,24 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "DeliveryRunKindEnum": "assets.models.deliveries.DeliveryRun.Kind",
     "ConditionEnum": "assets.models.assets.Condition",
     "AssetStatusEnum": "assets.models.assets.AssetStatus",
+}
+
+# schools (school PC programme): retention of pupils' personal data, guardian links, no-shows.
+SCHOOLS_RETENTION_DAYS = env_int("SCHOOLS_RETENTION_DAYS", 90)
+SCHOOLS_LINK_VALID_DAYS = env_int("SCHOOLS_LINK_VALID_DAYS", 30)
+SCHOOLS_NO_SHOW_GRACE_HOURS = env_int("SCHOOLS_NO_SHOW_GRACE_HOURS", 24)
+SCHOOLS_BOOKING_DAYS_AHEAD = env_int("SCHOOLS_BOOKING_DAYS_AHEAD", 21)
+SCHOOLS_YEAR_END = (6, 30)  # pupils' loans are due at the end of the school year (month, day)
+CELERY_BEAT_SCHEDULE |= {
+    "schools-reminders": {"task": "schools.tasks.appointment_reminder_sweep", "schedule": crontab(minute=10)},
+    "schools-no-shows": {"task": "schools.tasks.no_show_sweep", "schedule": crontab(minute=20)},
+    "schools-anonymise": {"task": "schools.tasks.anonymise_sweep", "schedule": crontab(hour=3, minute=30)},
+    "schools-returns": {"task": "schools.tasks.return_reminder_sweep", "schedule": crontab(hour=8, minute=15)},
+}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "PupilStatusEnum": "schools.models.Pupil.Status",
+    "AppointmentStatusEnum": "schools.models.Appointment.Status",
 }
 
 # Helpdesk (tickets app). Durations in business hours/days are counted on the
