@@ -351,6 +351,8 @@ SPECTACULAR_SETTINGS = {
         "TicketKindEnum": "tickets.models.Kind",
         "TicketStatusEnum": "tickets.models.Status",
         "AssetStatusEnum": "assets.models.assets.AssetStatus",
+    # Named here because the loans enums above change how the "kind" collisions resolve.
+    "QuestionKindEnum": "surveys.models.Question.Kind",
     },
 }
 
@@ -432,6 +434,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "DeliveryRunKindEnum": "assets.models.deliveries.DeliveryRun.Kind",
     "ConditionEnum": "assets.models.assets.Condition",
     "AssetStatusEnum": "assets.models.assets.AssetStatus",
+    # Named here because the loans enums above change how the "kind" collisions resolve.
+    "QuestionKindEnum": "surveys.models.Question.Kind",
 }
 
 # Helpdesk (tickets app). Durations in business hours/days are counted on the

@@ -319,3 +319,17 @@ def test_board_query_count_does_not_grow(client, logistics, django_assert_max_nu
     client.force_login(logistics)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("assets:board")).status_code == 200
+
+
+def test_the_asset_page_shows_its_loans_to_logistics(client, logistics, requester):
+    loan = lend(requester)
+    client.force_login(logistics)
+    page = client.get(loan.lines.get().asset.get_absolute_url()).content.decode()
+    assert loan.reference in page
+
+
+def test_home_panels_show_what_to_return_and_what_to_approve(client, requester):
+    loan = lend(requester, due_date=timezone.localdate() + timedelta(days=3))
+    client.force_login(requester)
+    page = client.get(reverse("icity:role-home", args=["requester"])).content.decode()
+    assert loan.reference in page
