@@ -351,8 +351,6 @@ SPECTACULAR_SETTINGS = {
         "TicketKindEnum": "tickets.models.Kind",
         "TicketStatusEnum": "tickets.models.Status",
         "AssetStatusEnum": "assets.models.assets.AssetStatus",
-        # Named here because the loans enums above change how the "kind" collisions resolve.
-        "QuestionKindEnum": "surveys.models.Question.Kind",
     },
 }
 
