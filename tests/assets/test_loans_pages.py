@@ -3,10 +3,12 @@ only logistics checks out and in. Bad input is a form error with nothing saved. 
 
 import uuid
 from datetime import timedelta
+from io import BytesIO
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from assets import loan_services as services
 from assets.models import DeliveryRun, EquipmentRequest, Loan, Recovery
@@ -234,6 +236,8 @@ def test_board_plans_a_run_moves_it_and_prints_the_day_sheet(client, logistics):
     assert run.status == "failed"
     sheet = client.get(reverse("assets:day-sheet") + f"?date={day.isoformat()}&assignee={logistics.pk}")
     assert sheet.status_code == 200 and sheet["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(sheet.content)).pages)
+    assert "Boulevard Anspach 6" in text and "09:00" in text
 
 
 def test_a_run_window_ending_before_it_starts_is_a_form_error(client, logistics):
