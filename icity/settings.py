@@ -434,6 +434,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "DeliveryRunKindEnum": "assets.models.deliveries.DeliveryRun.Kind",
     "ConditionEnum": "assets.models.assets.Condition",
     "AssetStatusEnum": "assets.models.assets.AssetStatus",
+    # Named here because the loans enums above change how the "kind" collisions resolve.
+    "QuestionKindEnum": "surveys.models.Question.Kind",
 }
 
 # schools (school PC programme): retention of pupils' personal data, guardian links, no-shows.
