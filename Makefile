@@ -13,7 +13,7 @@ test: setup-dev translations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -n 2 --dist loadfile
+	$(VENV)/bin/pytest -n 2 --dist loadfile --ignore=tests/e2e $(PYTEST_ARGS)
 
 $(VENV)/bin/activate:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) is required (see README)"; exit 1; }
@@ -58,3 +58,11 @@ format: setup-dev
 
 clean:
 	rm -rf var
+
+$(VENV)/.installed-e2e: requirements-e2e.txt $(VENV)/.installed-dev
+	$(PIP) install --quiet -r requirements-e2e.txt
+	touch $@
+
+# Browser journeys: needs PostgreSQL, Redis and Debian's chromium (.ci/run provides them).
+e2e: $(VENV)/.installed-e2e translations static
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest tests/e2e -p no:xdist $(PYTEST_ARGS)

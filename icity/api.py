@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
@@ -64,3 +65,14 @@ class ApiRootView(APIView):
             except NoReverseMatch:  # list routes that need arguments are not in the index
                 continue
         return Response(links)
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """Exchange email and password for an API token; throttled by django-axes.
+
+    The serializer authenticates against the underlying HttpRequest, so that
+    axes marks the lockout where its middleware looks for it (429).
+    """
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "request": self.request._request}

@@ -155,7 +155,8 @@ STAFF_COUNT = 200
 
 
 def _groups() -> dict[str, Group]:
-    return {group.name: group for group in Group.objects.filter(name__in=Role.values)}
+    # The roles migration creates them; get_or_create keeps the seeder safe after a flush.
+    return {name: Group.objects.get_or_create(name=name)[0] for name in Role.values}
 
 
 @transaction.atomic
@@ -195,7 +196,7 @@ def seed_people(*, rng: random.Random, **kwargs) -> None:
     department_managers: dict[str, User] = {"urbanisme": manager}
     staff = []
     seen = set(User.objects.filter(email__endswith=f"@{STAFF_DOMAIN}").values_list("email", flat=True))
-    while len(staff) + len(seen) < STAFF_COUNT:
+    while len(seen) < STAFF_COUNT:
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         email = f"{first}.{last}".lower().replace(" ", "").replace("é", "e").replace("è", "e").replace("ï", "i")
         email = f"{email}{rng.randint(1, 99)}@{STAFF_DOMAIN}"

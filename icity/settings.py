@@ -210,6 +210,8 @@ if OIDC_ENABLED:
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The login form and the token endpoint both post the email as "username".
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
@@ -259,10 +261,17 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 # under var/, so that a worker and beat still run as separate processes.
 REDIS_URL = env_url("REDIS_URL", None, {"redis", "rediss"})
 BROKER_DIR = VAR_DIR / "broker"
+# Publishing gives up within a second when the broker is down: the request that
+# queued a message must not hang; the periodic drain sends it later.
+_PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # acks_late with Redis: an unacknowledged task comes back after this long.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 2,
+        **_PUBLISH_RETRY,
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CELERY_BROKER_URL = "filesystem://"
@@ -271,6 +280,7 @@ else:
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
+        **_PUBLISH_RETRY,
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -3,10 +3,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import ObtainAuthToken
 
 from . import views
-from .api import ApiRootView, MeView
+from .api import ApiRootView, MeView, ObtainTokenView
 from .forms import LoginForm, OutboxPasswordResetForm
 
 icity_patterns = [
@@ -43,7 +42,7 @@ auth_patterns = [
 api_patterns = [
     path("", ApiRootView.as_view(), name="api-root"),
     path("me/", MeView.as_view(), name="api-me"),
-    path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
 ]
 
 urlpatterns = [

@@ -43,7 +43,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         roles = extracted if extracted is not None else [Role.REQUESTER]
-        self.groups.set(Group.objects.filter(name__in=roles))
+        # get_or_create: transactional tests flush the tables, role groups included.
+        self.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
         self.__dict__.pop("_icity_roles", None)
 
 
