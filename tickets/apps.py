@@ -7,13 +7,14 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Helpdesk")
 
     def ready(self) -> None:
-        from icity.registry import NavItem, Panel, register_nav, register_panel
+        from icity.registry import NavItem, Panel, register_nav, register_outbox_hook, register_panel
         from icity.roles import Role
 
-        from . import views
+        from . import email_outbound, views
 
         everyone = tuple(Role.values)
         register_nav(NavItem(_("My tickets"), "tickets:mine", everyone, order=10))
         register_nav(NavItem(_("Agent workspace"), "tickets:queue", (Role.AGENT,), order=30))
         register_panel(Panel(Role.REQUESTER, "tickets/_panel_my_tickets.html", views.requester_panel, order=10))
         register_panel(Panel(Role.AGENT, "tickets/_panel_queue.html", views.agent_panel, order=10))
+        register_outbox_hook(email_outbound.thread_ticket_email)
