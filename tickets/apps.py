@@ -7,14 +7,18 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Helpdesk")
 
     def ready(self) -> None:
-        from icity.registry import NavItem, Panel, register_nav, register_outbox_hook, register_panel
+        from icity.registry import NavItem, Panel, Seeder, register_nav, register_panel, register_seeder
         from icity.roles import Role
 
-        from . import email_outbound, views
+        from . import demo, views
 
         everyone = tuple(Role.values)
         register_nav(NavItem(_("My tickets"), "tickets:mine", everyone, order=10))
         register_nav(NavItem(_("Agent workspace"), "tickets:queue", (Role.AGENT,), order=30))
         register_panel(Panel(Role.REQUESTER, "tickets/_panel_my_tickets.html", views.requester_panel, order=10))
         register_panel(Panel(Role.AGENT, "tickets/_panel_queue.html", views.agent_panel, order=10))
-        register_outbox_hook(email_outbound.thread_ticket_email)
+        register_seeder(Seeder("tickets", demo.seed_tickets, order=30))
+
+        from .email_outbound import register_threading  # email channel
+
+        register_threading()

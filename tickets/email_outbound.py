@@ -87,3 +87,9 @@ def thread_ticket_email(notification: Notification) -> None:
     notification.context["subject_tag"] = f"[{ticket.reference}]"
     if message_id:
         OutboundEmail.objects.create(message_id=message_id, ticket=ticket, notification=notification)
+
+
+def register_threading() -> None:
+    from icity.registry import register_outbox_hook
+
+    register_outbox_hook(thread_ticket_email)

@@ -80,7 +80,9 @@ class TicketOpenForm(forms.Form):
                 required=False,
                 help_text=_("Leave empty to open the ticket for yourself."),
             )
-            self.fields["channel"] = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.WEB)
+            self.fields["channel"] = forms.ChoiceField(
+                label=_("Channel"), choices=Channel.choices, initial=Channel.WEB, required=False
+            )
 
     def clean_requester_email(self) -> User | None:
         email = (self.cleaned_data.get("requester_email") or "").strip().lower()

@@ -4,12 +4,13 @@ Only the names below ever reach the ORM: an unknown filter or ordering in a
 request is ignored, never passed through.
 """
 
+import re
 from datetime import datetime, time, timedelta
 
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +21,7 @@ from .access import agent_team_ids
 from .models import OPEN_STATUSES, PAUSED_STATUSES, Category, Priority, Status, Team, Ticket
 
 ORDERINGS = {
-    "priority": ("priority", "resolution_due", "-pk"),
+    "priority": ("priority", "resolution_due", "pk"),
     "-priority": ("-priority", "-pk"),
     "due": ("resolution_due", "-pk"),
     "-due": ("-resolution_due", "-pk"),
@@ -60,9 +61,13 @@ def saved_views(user, now: datetime | None = None) -> dict[str, tuple[str, Q]]:
 
 def saved_view_counts(user) -> dict[str, int]:
     """Counts for every saved view in one aggregate query."""
-    views = saved_views(user)
-    aggregates = {key: Count("pk", filter=condition) for key, (_label, condition) in views.items() if key != "all"}
-    return Ticket.objects.aggregate(**aggregates)
+    # One small count per view: each is an index range scan (status, assignee, team), which on
+    # 100,000 tickets is far cheaper than one aggregate with FILTER clauses over every open row.
+    return {
+        key: Ticket.objects.filter(condition).count()
+        for key, (_label, condition) in saved_views(user).items()
+        if key != "all"
+    }
 
 
 class QueueFilterForm(forms.Form):
@@ -97,16 +102,22 @@ class QueueFilterForm(forms.Form):
         return {key: value for key, value in self.cleaned_data.items() if key not in self.errors}
 
 
+REFERENCE = re.compile(r"^HD-\d{4}-\d{6}$", re.I)
+
+
 def search(queryset: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
     text = text.strip()
     if not text:
         return queryset
+    if REFERENCE.match(text):
+        # A reference goes straight to its unique index.
+        return queryset.filter(reference=text.upper())
     if connection.vendor == "postgresql":
         # Matches the GIN expression index of migration 0002.
         vector = SearchVector("search_document", config="simple")
         query = SearchQuery(text, config="simple", search_type="websearch")
-        return queryset.annotate(search=vector).filter(Q(search=query) | Q(reference__iexact=text))
-    return queryset.filter(Q(search_document__icontains=text) | Q(reference__iexact=text))
+        return queryset.annotate(search=vector).filter(search=query)
+    return queryset.filter(search_document__icontains=text)
 
 
 def filter_queue(queryset: QuerySet[Ticket], data: dict, user, *, now: datetime | None = None) -> QuerySet[Ticket]:
