@@ -27,7 +27,7 @@ from icity.models import Notification, User
 from icity.outbox import notify
 from icity.roles import Role
 
-from . import services
+from . import email_outbound, services
 from .access import can_manage
 from .email_models import InboundMessage, InboundStatus, Mailbox, OutboundEmail, QuarantinedMessage
 from .email_parser import ParsedEmail, UnparseableEmail, message_id_of, parse_email
@@ -267,6 +267,8 @@ def _open_ticket(
     _store_original(ticket=ticket, comment=None, raw=raw, sender=sender, parsed=parsed)
     _note_refused(ticket, sender, refused)
     inbound.ticket = ticket
+    inbound.save(update_fields=["ticket", "sender", "subject"])
+    email_outbound.rethread(ticket)
     _limit_acknowledgement(inbound=inbound, ticket=ticket, now=now)
     return IntakeResult("processed", "New ticket", inbound, ticket, None, created_ticket=True)
 
@@ -297,6 +299,8 @@ def _add_reply(
     _note_refused(target, sender, refused)
     inbound.ticket = target
     inbound.comment = None if created else comment
+    inbound.save(update_fields=["ticket", "comment", "sender", "subject"])
+    email_outbound.rethread(target)
     if created:
         if target.channel != Channel.EMAIL:
             Ticket.objects.filter(pk=target.pk).update(channel=Channel.EMAIL)

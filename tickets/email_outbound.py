@@ -37,6 +37,32 @@ def thread_root(ticket: Ticket) -> str:
     return f"<ticket.{ticket.reference.lower()}@{domain}>"
 
 
+def thread_headers(ticket: Ticket) -> dict[str, str]:
+    """In-Reply-To the latest email received on the ticket (or the root); References the root and it."""
+    root = thread_root(ticket)
+    latest = (
+        InboundMessage.objects.filter(ticket=ticket, status=InboundStatus.PROCESSED)
+        .order_by("-received_at", "-pk")
+        .values_list("message_id", flat=True)
+        .first()
+    )
+    references = [root] if not latest or latest == root else [root, latest]
+    return {"In-Reply-To": latest or root, "References": " ".join(references)}
+
+
+def rethread(ticket: Ticket) -> None:
+    """Point the ticket's queued messages at the email just received (they were queued before it was linked)."""
+    headers = thread_headers(ticket)
+    pending = Notification.objects.filter(
+        dedupe_key__startswith=f"ticket:{ticket.pk}:", status=Notification.Status.PENDING
+    )
+    for row in pending:
+        if all(row.headers.get(name) == value for name, value in headers.items()):
+            continue
+        row.headers.update(headers)
+        row.save(update_fields=["headers"])
+
+
 def reply_to_address(ticket: Ticket) -> str:
     if ticket.team_id:
         address = (
@@ -66,19 +92,7 @@ def thread_ticket_email(notification: Notification) -> None:
     if ticket is None:
         return
     message_id = notification.headers.get("Message-ID")
-    root = thread_root(ticket)
-    latest = (
-        InboundMessage.objects.filter(ticket=ticket, status=InboundStatus.PROCESSED)
-        .order_by("-received_at", "-pk")
-        .values_list("message_id", flat=True)
-        .first()
-    )
-    references = [root] if not latest or latest == root else [root, latest]
-    headers = {
-        "In-Reply-To": latest or root,
-        "References": " ".join(references),
-        "Reply-To": reply_to_address(ticket),
-    }
+    headers = {**thread_headers(ticket), "Reply-To": reply_to_address(ticket)}
     if is_automatic(notification):
         headers["Auto-Submitted"] = "auto-generated"
         # Asks Exchange/Outlook not to answer with out-of-office or other automatic replies.

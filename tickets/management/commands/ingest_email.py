@@ -17,18 +17,18 @@ EX_TEMPFAIL = 75
 
 class Command(BaseCommand):
     help = "Ingest one email read from standard input (new ticket or reply)."
+    stealth_options = ("stdin",)  # tests pass a bytes stream
 
     def add_arguments(self, parser):
         parser.add_argument("--mailbox", help="Address of the team mailbox the message was delivered to.")
 
-    def handle(self, *args, mailbox=None, **options):
+    def handle(self, *args, mailbox=None, stdin=None, **options):
         box = None
         if mailbox:
             box = Mailbox.objects.filter(address__iexact=mailbox).first()
             if box is None:
                 raise CommandError(f"No mailbox {mailbox!r}.")
-        stdin = getattr(self, "stdin", None) or sys.stdin.buffer
-        raw = stdin.read()
+        raw = (stdin or sys.stdin.buffer).read()
         try:
             result = email_ingest(raw=raw, mailbox=box)
         except Exception as error:  # database down and the like: let the mail server retry later
