@@ -40,6 +40,9 @@ def _connect(mailbox: Mailbox) -> imaplib.IMAP4:
         connection = imaplib.IMAP4(mailbox.imap_host, mailbox.imap_port, timeout=timeout)
     password = mailbox.imap_password or settings.EMAIL_IMAP_PASSWORDS.get(mailbox.address, "")
     connection.login(mailbox.imap_user or mailbox.address, password)
+    # Servers announce more after login (MOVE, UIDPLUS); imaplib only kept the greeting's list.
+    capabilities = _check(connection.capability(), "CAPABILITY")
+    connection.capabilities = tuple(capabilities[-1].decode("ascii", errors="replace").upper().split())
     return connection
 
 

@@ -176,3 +176,10 @@ def test_script_and_html_from_email_come_back_escaped_on_ticket_pages(client, ag
     client.force_login(jean)
     mine = client.get(reverse("tickets:mine")).content.decode()
     assert "<script>alert(" not in mine
+
+
+def test_beat_runs_the_mailbox_poll(settings):
+    from tickets.email_tasks import email_poll
+
+    assert settings.CELERY_BEAT_SCHEDULE["tickets-email-poll"]["task"] == email_poll.name
+    assert email_poll() == {}  # no mailbox configured: nothing to do, no error

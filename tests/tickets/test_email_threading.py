@@ -27,7 +27,7 @@ def test_app_reply_answered_from_a_mail_client_lands_on_the_same_ticket(team_age
     headers = sent.message()
     message_id = headers["Message-ID"]
     assert OutboundEmail.objects.get(message_id=message_id).ticket == ticket
-    assert f"[{ticket.reference}]" in headers["Subject"]
+    assert f"[{ticket.reference}]" in sent.subject
     assert headers["In-Reply-To"] and ticket.reference.lower() in headers["References"]
     assert headers["Reply-To"] == "helpdesk@icity.example"
     assert headers["Auto-Submitted"] is None  # an agent's own words, not an automatic message
