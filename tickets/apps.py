@@ -19,6 +19,7 @@ class TicketsConfig(AppConfig):
         register_panel(Panel(Role.AGENT, "tickets/_panel_queue.html", views.agent_panel, order=10))
         register_seeder(Seeder("tickets", demo.seed_tickets, order=30))
 
-        from .email_outbound import register_threading  # email channel
+        from . import email_demo, email_outbound  # email channel
 
-        register_threading()
+        email_outbound.register_threading()
+        register_seeder(Seeder("tickets-email", email_demo.seed_email, order=35))

@@ -183,3 +183,30 @@ def test_beat_runs_the_mailbox_poll(settings):
 
     assert settings.CELERY_BEAT_SCHEDULE["tickets-email-poll"]["task"] == email_poll.name
     assert email_poll() == {}  # no mailbox configured: nothing to do, no error
+
+
+def test_demo_seeder_goes_through_the_intake_and_is_idempotent():
+    import random
+
+    from tests.factories import make_user
+    from tickets.email_demo import seed_email
+
+    make_user()
+    seed_email(rng=random.Random(1))
+    statuses = sorted(InboundMessage.objects.values_list("status", flat=True))
+    assert statuses == ["ignored", "processed", "processed", "quarantined"]
+    counts = (Ticket.objects.count(), InboundMessage.objects.count())
+    seed_email(rng=random.Random(1))
+    assert (Ticket.objects.count(), InboundMessage.objects.count()) == counts
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_email_admin_lists_have_a_query_ceiling(client, admin_user, django_assert_max_num_queries, rows):
+    jean_with_ticket()
+    for n in range(rows):
+        email_ingest(raw=build_email(subject=f"Q {n}", message_id=f"<q{n}@x.example>"))
+        email_ingest(raw=f"Subject: broken {n}\nMessage-ID: <b{n}@x>\n\nno sender\n".encode())
+    client.force_login(admin_user)
+    for name in ("admin:tickets_inboundmessage_changelist", "admin:tickets_quarantinedmessage_changelist"):
+        with django_assert_max_num_queries(12):
+            assert client.get(reverse(name)).status_code == 200
