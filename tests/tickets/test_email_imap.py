@@ -217,3 +217,44 @@ def test_an_unreachable_server_is_recorded_and_does_not_stop_other_mailboxes(dov
     assert results["down@icity.test"].error
     assert results[USER].outcomes == ["processed"]
     assert Mailbox.objects.get(address="down@icity.test").last_error
+
+
+def test_a_poll_process_killed_with_sigkill_mid_batch_loses_and_duplicates_nothing(dovecot, mailbox, tmp_path):
+    """The real thing: ``manage.py poll_email`` in its own process, killed -9 while it works."""
+    import signal
+    import sys
+
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("The poll process must share the test database: needs PostgreSQL.")
+    count = 40
+    _deliver(dovecot, *_messages(count))
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "ICITY_VAR_DIR": str(tmp_path),
+        "OUTBOX_POKE_ON_COMMIT": "0",
+    }
+    process = subprocess.Popen(
+        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "poll_email"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while InboundMessage.objects.count() < 5 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    done_before_kill = InboundMessage.objects.count()
+    assert 0 < done_before_kill < count, process.stderr.read().decode()[-2000:]  # killed mid-batch
+
+    outcomes = imap_poll.poll_mailbox(mailbox).outcomes
+
+    assert outcomes.count("processed") == count - done_before_kill
+    titles = sorted(Ticket.objects.values_list("title", flat=True))
+    assert titles == sorted(f"IMAP problem {n}" for n in range(count))
+    assert _count(dovecot, "INBOX") == 0 and _count(dovecot, "Processed") == count
