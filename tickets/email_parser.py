@@ -275,7 +275,11 @@ FORWARD_SUBJECT = re.compile(r"^\s*(?:fwd?|tr|wg|doorst)\s*:", re.I)
 # Where quoted history starts (the line itself and everything after it goes).
 QUOTE_HEADERS = [
     # Gmail / Apple / Thunderbird attribution: "On <date>, <who> wrote:" (may wrap over two lines).
-    re.compile(r"^\s*(?:on|le|op|am)\s.{0,200}?(?:wrote|a écrit|schreef|schrieb)\s*:\s*$", re.I | re.M | re.S),
+    # It holds a date (a digit) and ends the line; a sentence like "Le technicien a écrit :" does not count.
+    re.compile(
+        r"^[ \t>]*(?:on|le|op|am)\s(?=[^\n]*\d)[^\n]{0,200}(?:\n[^\n]{0,200})?(?:wrote|a écrit|schreef|schrieb)\s*:[ \t]*$",
+        re.I | re.M,
+    ),
     # Outlook separators.
     re.compile(
         r"^\s*-{3,}\s*(?:original message|message d'origine|oorspronkelijk bericht|ursprüngliche nachricht)\s*-{3,}",
