@@ -129,7 +129,7 @@ class ReferenceCounter(models.Model):
 class Status(models.TextChoices):
     NEW = "new", _("New")
     IN_PROGRESS = "in_progress", _("In progress")
-    WAITING_REQUESTER = "waiting_requester", _("Waiting for you")
+    WAITING_REQUESTER = "waiting_requester", _("Waiting for the requester")
     WAITING_THIRD_PARTY = "waiting_third_party", _("Waiting for a third party")
     RESOLVED = "resolved", _("Resolved")
     CLOSED = "closed", _("Closed")
@@ -238,6 +238,13 @@ class Ticket(models.Model):
                 condition=models.Q(status__in=["new", "in_progress", "waiting_requester", "waiting_third_party"]),
             ),
             models.Index(fields=["team", "status"], name="ticket_team_status"),
+            models.Index(
+                fields=["team"],
+                name="ticket_unassigned_open",
+                condition=models.Q(
+                    assignee__isnull=True, status__in=["new", "in_progress", "waiting_requester", "waiting_third_party"]
+                ),
+            ),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["requester", "-updated_at"], name="ticket_requester_recent"),
             models.Index(fields=["-created_at"], name="ticket_created"),
