@@ -306,6 +306,8 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "icity.tasks.record_heartbeat", "schedule": 15.0},
     "outbox-drain": {"task": "icity.tasks.outbox_drain", "schedule": 60.0},
     "outbox-purge": {"task": "icity.tasks.outbox_purge_sent", "schedule": crontab(hour=3, minute=30)},
+    # surveys: open/close campaigns, invitations in batches, reminders.
+    "surveys-sweep": {"task": "surveys.tasks.campaigns_sweep", "schedule": 300.0},
 }
 
 # The notification outbox.
@@ -315,6 +317,9 @@ OUTBOX_POKE_ON_COMMIT = env_bool("OUTBOX_POKE_ON_COMMIT", True)
 OUTBOX_KEEP_SENT_DAYS = env_int("OUTBOX_KEEP_SENT_DAYS", 90)
 HEALTH_HEARTBEAT_MAX_AGE = env_int("HEALTH_HEARTBEAT_MAX_AGE", 120)
 HEALTH_OUTBOX_MAX_AGE = env_int("HEALTH_OUTBOX_MAX_AGE", 900)
+
+# surveys: how many invitations (and reminders) one sweep queues per campaign.
+SURVEYS_INVITATION_BATCH = env_int("SURVEYS_INVITATION_BATCH", 200)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -341,6 +346,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps name a choice field "status" or "kind": give each enum its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "TicketKindEnum": "tickets.models.Kind",
+        "TicketStatusEnum": "tickets.models.Status",
+        "AssetStatusEnum": "assets.models.assets.AssetStatus",
+    },
 }
 
 # Security headers. The Content Security Policy allows no inline script.
@@ -383,6 +394,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# assets (inventory): sweeps ask the database what is due, so a missed run catches up.
+# The warranty digest runs daily but its dedupe key is per ISO week: one digest a week.
+CELERY_BEAT_SCHEDULE |= {
+    "assets-low-stock": {"task": "assets.tasks.stock_low_sweep", "schedule": crontab(minute="*/15")},
+    "assets-warranty-digest": {"task": "assets.tasks.warranty_digest_sweep", "schedule": crontab(hour=7, minute=5)},
 }
 
 # Helpdesk (tickets app). Durations in business hours/days are counted on the

@@ -7,10 +7,12 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self) -> None:
-        from icity.registry import NavItem, Panel, register_nav, register_panel
+        from icity.registry import NavItem, Panel, Seeder, register_nav, register_panel, register_seeder
         from icity.roles import Role
 
-        from . import views
+        from . import demo, views
 
         register_nav(NavItem(_("Surveys and KPIs"), "surveys:dashboard", (Role.MANAGER,), order=60))
         register_panel(Panel(Role.MANAGER, "surveys/_panel_manager.html", views.manager_panel, order=10))
+        # After tickets and assets (their demo data may come to feed audiences and CSAT).
+        register_seeder(Seeder("surveys", demo.seed_surveys, order=60))

@@ -1,4 +1,5 @@
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from icity.models import User
@@ -25,6 +26,7 @@ class TeamSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(component_name="TicketCategory")
 class CategorySerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
     guidance = serializers.CharField(read_only=True)

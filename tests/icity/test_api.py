@@ -39,3 +39,9 @@ def test_openapi_schema_and_docs_are_served_locally(client, requester):
     docs = client.get(reverse("api-docs")).content.decode()
     assert "cdn" not in docs.lower() and "unpkg" not in docs.lower()
     assert "<script>" not in docs
+
+
+def test_openapi_schema_is_valid_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))

@@ -95,6 +95,8 @@ def test_every_page_renders_without_untranslated_strings(client, db, language):
     everyone = make_user(*Role.values, is_staff=True, language=language)
     client.force_login(everyone)
     catalogue = _catalogue(language)
+    # A one-word source string that is also a word of the target language ("Scan" in Dutch) is no leak.
+    target_words = {word for entry in catalogue for word in re.findall(r"[\w-]+", entry.msgstr)}
     # Source strings whose translation differs; ones that read the same in both are not a leak.
     leaks = [
         (entry.msgid, re.compile(r"(?<![\w-])" + re.escape(entry.msgid) + r"(?![\w-])"))
@@ -105,6 +107,7 @@ def test_every_page_renders_without_untranslated_strings(client, db, language):
         and len(entry.msgid) >= 4
         and "%(" not in entry.msgid
         and not entry.msgid.islower()  # lower-case model field names collide with ordinary words
+        and not (" " not in entry.msgid and entry.msgid in target_words)
     ]
     pages = _page_urls()
     assert len(pages) >= 8

@@ -1,0 +1,218 @@
+"""Campaign results, aggregated in the database.
+
+One GROUP BY over the campaign's answers (question, department, score,
+choice) feeds every distribution and every department breakdown; the
+covering index ``survey_answer_aggregate`` lets PostgreSQL read it without
+touching the table. Breakdown groups smaller than the campaign's minimum group
+size are hidden, and so is the next smallest group when the hidden remainder
+alone would still be small enough to be worked out by subtraction.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from icity.models import Department
+
+from . import metrics
+from .models import Answer, Campaign, Invitation, Question, Response, Section
+from .services import survey_questions
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+    percent: float
+
+
+@dataclass
+class GroupScore:
+    label: str
+    respondents: int
+    answers: int
+    mean: float | None
+    csat: float | None
+    nps: float | None
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    answers: int = 0
+    bars: list[Bar] = field(default_factory=list)
+    mean: float | None = None
+    csat: float | None = None
+    nps: float | None = None
+    groups: list[GroupScore] = field(default_factory=list)
+    previous: "QuestionResult | None" = None
+
+    @property
+    def headline(self) -> float | None:
+        if self.question.kind == Question.Kind.NPS:
+            return self.nps
+        return self.csat
+
+    @property
+    def trend(self) -> float | None:
+        if self.previous is None or self.headline is None or self.previous.headline is None:
+            return None
+        return round(self.headline - self.previous.headline, 2)
+
+
+@dataclass
+class CampaignResults:
+    campaign: Campaign
+    invited: int
+    responded: int
+    opted_out: int
+    response_rate: float | None
+    sections: list[Section]
+    questions: dict[int, QuestionResult]
+    visible_departments: list[tuple[int | None, str, int]]
+    hidden_respondents: int
+    previous: "CampaignResults | None" = None
+
+
+def visible_groups(sizes: dict, min_size: int) -> tuple[set, int]:
+    """Which groups may be shown, and how many respondents are in hidden ones."""
+    hidden = {key for key, size in sizes.items() if size < min_size}
+    shown = sorted((size, str(key)) for key, size in sizes.items() if key not in hidden)
+    hidden_total = sum(sizes[key] for key in hidden)
+    keys_by_str = {str(key): key for key in sizes}
+    # Complementary suppression: a small hidden remainder could be derived
+    # from the total minus the shown groups, so hide more until it is not small.
+    while 0 < hidden_total < min_size and shown:
+        size, key = shown.pop(0)
+        hidden.add(keys_by_str[key])
+        hidden_total += size
+    return {key for key in sizes if key not in hidden}, hidden_total
+
+
+def campaign_results(campaign: Campaign, *, with_previous: bool = True) -> CampaignResults:
+    invitation_counts = dict(
+        Invitation.objects.filter(campaign=campaign).values_list("status").annotate(n=Count("*")).order_by()
+    )
+    invited = sum(invitation_counts.values())
+    sizes = dict(
+        Response.objects.filter(campaign=campaign).values_list("department_id").annotate(n=Count("*")).order_by()
+    )
+    responded = sum(sizes.values())
+    shown, hidden_total = visible_groups(sizes, campaign.min_group_size)
+    names = {department.pk: department.name for department in Department.objects.filter(pk__in=[k for k in shown if k])}
+    visible_departments = sorted(
+        ((key, names.get(key) or _("No department"), sizes[key]) for key in shown), key=lambda item: item[1]
+    )
+
+    sections = survey_questions(campaign.survey)
+    questions = [question for section in sections for question in section.question_list]
+    scores: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))  # q -> dept -> score -> n
+    choice_counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    rows = (
+        Answer.objects.filter(campaign=campaign)
+        .filter(Q(number__isnull=False) | Q(choice__isnull=False))
+        .values_list("question_id", "department_id", "number", "choice_id")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    for question_id, department_id, number, choice_id, count in rows:
+        if number is not None:
+            scores[question_id][department_id][number] += count
+        else:
+            choice_counts[question_id][choice_id] += count
+    results: dict[int, QuestionResult] = {}
+    for question in questions:
+        result = QuestionResult(question=question)
+        if question.is_scored:
+            by_department = scores.get(question.pk, {})
+            overall: dict[int, int] = defaultdict(int)
+            for distribution in by_department.values():
+                for score, count in distribution.items():
+                    overall[score] += count
+            _fill_scores(result, overall, question)
+            for key, label, respondents in visible_departments:
+                distribution = by_department.get(key, {})
+                result.groups.append(
+                    GroupScore(
+                        label=label,
+                        respondents=respondents,
+                        answers=sum(distribution.values()),
+                        mean=metrics.mean(distribution),
+                        csat=metrics.csat_percent(distribution) if question.kind == Question.Kind.RATING else None,
+                        nps=metrics.nps(distribution) if question.kind == Question.Kind.NPS else None,
+                    )
+                )
+        elif question.has_choices:
+            counts = choice_counts.get(question.pk, {})
+            # A multiple choice is read as "share of respondents who ticked it".
+            base = responded if question.kind == Question.Kind.MULTIPLE else sum(counts.values())
+            result.answers = base
+            result.bars = [
+                Bar(choice.label, counts.get(choice.pk, 0), metrics.percent(counts.get(choice.pk, 0), base) or 0)
+                for choice in question.choice_list
+            ]
+        results[question.pk] = result
+
+    for section in sections:
+        section.results = [results[question.pk] for question in section.question_list]
+    outcome = CampaignResults(
+        campaign=campaign,
+        invited=invited,
+        responded=invitation_counts.get(Invitation.Status.ANSWERED, 0) if invited else responded,
+        opted_out=invitation_counts.get(Invitation.Status.OPTED_OUT, 0),
+        response_rate=None,
+        sections=sections,
+        questions=results,
+        visible_departments=visible_departments,
+        hidden_respondents=hidden_total,
+    )
+    outcome.response_rate = metrics.percent(outcome.responded, invited)
+    if with_previous and campaign.previous_id:
+        previous = campaign_results(campaign.previous, with_previous=False)
+        outcome.previous = previous
+        by_previous_id = previous.questions
+        for result in results.values():
+            question = result.question
+            match = by_previous_id.get(question.pk) or by_previous_id.get(question.copied_from_id)
+            if match is not None and match.question.kind == question.kind:
+                result.previous = match
+    return outcome
+
+
+def _fill_scores(result: QuestionResult, overall: dict[int, int], question: Question) -> None:
+    total = sum(overall.values())
+    result.answers = total
+    result.bars = [
+        Bar(str(score), overall.get(score, 0), metrics.percent(overall.get(score, 0), total) or 0)
+        for score in question.scale
+    ]
+    result.mean = metrics.mean(overall)
+    if question.kind == Question.Kind.RATING:
+        result.csat = metrics.csat_percent(overall)
+    else:
+        result.nps = metrics.nps(overall)
+
+
+def comments_queryset(campaign: Campaign, *, question_id: int | None = None, search: str = ""):
+    """Free-text answers, in random (response id) order: never the order they came in."""
+    queryset = (
+        Answer.objects.filter(campaign=campaign, question__kind=Question.Kind.TEXT)
+        .exclude(text="")
+        .select_related("question")
+        .order_by("question__section__position", "question__position", "response_id")
+    )
+    if question_id:
+        queryset = queryset.filter(question_id=question_id)
+    if search:
+        queryset = queryset.filter(text__icontains=search)
+    return queryset
+
+
+def visible_department_ids(campaign: Campaign) -> set:
+    sizes = dict(
+        Response.objects.filter(campaign=campaign).values_list("department_id").annotate(n=Count("*")).order_by()
+    )
+    shown, _hidden = visible_groups(sizes, campaign.min_group_size)
+    return shown

@@ -1,0 +1,185 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import Campaign, Choice, Question, Section, Survey
+
+
+class ChoiceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Choice
+        fields = ["id", "position", "label_fr", "label_nl", "label_en"]
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    choices = ChoiceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Question
+        fields = ["id", "position", "kind", "required", "text_fr", "text_nl", "text_en", "choices"]
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    questions = QuestionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Section
+        fields = ["id", "position", "title_fr", "title_nl", "title_en", "questions"]
+
+
+class SurveySerializer(serializers.ModelSerializer):
+    sections = SectionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Survey
+        fields = [
+            "id",
+            "title_fr",
+            "title_nl",
+            "title_en",
+            "intro_fr",
+            "intro_nl",
+            "intro_en",
+            "created_at",
+            "sections",
+        ]
+        read_only_fields = ["created_at"]
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    invited = serializers.IntegerField(read_only=True)
+    answered = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "survey",
+            "name",
+            "status",
+            "audience_kind",
+            "audience_params",
+            "opens_at",
+            "closes_at",
+            "anonymous",
+            "min_group_size",
+            "reminder_after_days",
+            "max_reminders",
+            "previous",
+            "launched_at",
+            "closed_at",
+            "invited",
+            "answered",
+        ]
+        read_only_fields = fields
+
+
+class CampaignCreateSerializer(serializers.Serializer):
+    """What a manager may set; status, author and dates of launch are not among them."""
+
+    survey = serializers.PrimaryKeyRelatedField(queryset=Survey.objects.all())
+    name = serializers.CharField(max_length=200)
+    audience_kind = serializers.ChoiceField(choices=Campaign.AudienceKind.choices)
+    audience_params = serializers.DictField(required=False, default=dict)
+    opens_at = serializers.DateTimeField()
+    closes_at = serializers.DateTimeField()
+    anonymous = serializers.BooleanField(default=True)
+    min_group_size = serializers.IntegerField(min_value=2, max_value=1000, default=5)
+    reminder_after_days = serializers.IntegerField(min_value=1, max_value=60, default=7)
+    max_reminders = serializers.IntegerField(min_value=0, max_value=5, default=2)
+    previous = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
+
+
+class BarSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    percent = serializers.FloatField()
+
+
+class GroupScoreSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    respondents = serializers.IntegerField()
+    answers = serializers.IntegerField()
+    mean = serializers.FloatField(allow_null=True)
+    csat = serializers.FloatField(allow_null=True)
+    nps = serializers.FloatField(allow_null=True)
+
+
+class QuestionResultSerializer(serializers.Serializer):
+    question = serializers.IntegerField(source="question.pk")
+    kind = serializers.CharField(source="question.kind")
+    text = serializers.CharField(source="question.text")
+    answers = serializers.IntegerField()
+    mean = serializers.FloatField(allow_null=True)
+    csat = serializers.FloatField(allow_null=True)
+    nps = serializers.FloatField(allow_null=True)
+    trend = serializers.FloatField(allow_null=True)
+    distribution = BarSerializer(source="bars", many=True)
+    departments = GroupScoreSerializer(source="groups", many=True)
+
+
+class DepartmentSizeSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    respondents = serializers.IntegerField()
+
+
+class CampaignResultsSerializer(serializers.Serializer):
+    campaign = serializers.IntegerField(source="campaign.pk")
+    invited = serializers.IntegerField()
+    responded = serializers.IntegerField()
+    opted_out = serializers.IntegerField()
+    response_rate = serializers.FloatField(allow_null=True)
+    min_group_size = serializers.IntegerField(source="campaign.min_group_size")
+    hidden_respondents = serializers.IntegerField()
+    departments = serializers.SerializerMethodField()
+    questions = serializers.SerializerMethodField()
+
+    @extend_schema_field(DepartmentSizeSerializer(many=True))
+    def get_departments(self, results) -> list[dict]:
+        return [{"label": label, "respondents": size} for _key, label, size in results.visible_departments]
+
+    @extend_schema_field(QuestionResultSerializer(many=True))
+    def get_questions(self, results) -> list[dict]:
+        ordered = [result for section in results.sections for result in section.results]
+        return QuestionResultSerializer(ordered, many=True).data
+
+
+class AnswerChoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+
+
+class AnswerQuestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    required = serializers.BooleanField()
+    text = serializers.CharField()
+    choices = AnswerChoiceSerializer(many=True)
+
+
+class AnswerSectionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    questions = AnswerQuestionSerializer(many=True)
+
+
+class AnswerFormSerializer(serializers.Serializer):
+    survey_title = serializers.CharField()
+    closes_at = serializers.DateTimeField()
+    anonymous = serializers.BooleanField()
+    language = serializers.CharField()
+    sections = AnswerSectionSerializer(many=True)
+
+
+class AnswerSubmitSerializer(serializers.Serializer):
+    answers = serializers.DictField(
+        help_text="Question id → score (rating, NPS), choice id (single), list of choice ids (multiple) or text."
+    )
+
+
+class AnswerResultSerializer(serializers.Serializer):
+    status = serializers.CharField()
+
+
+class UnusableSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    detail = serializers.CharField()
