@@ -83,6 +83,8 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
     """Decode with the declared charset; unknown charsets fall back; bad bytes become U+FFFD."""
     charset = (charset or "").strip().strip('"').lower()
     charset = CHARSET_ALIASES.get(charset, charset)
+    if not re.fullmatch(r"[a-z0-9_.:+-]{1,40}", charset):
+        charset = ""
     if charset == "utf-8-or-cp1252":
         try:
             return data.decode("utf-8")
@@ -96,7 +98,7 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
             continue
         try:
             return data.decode(candidate, errors="replace")
-        except LookupError:
+        except (LookupError, ValueError, TypeError):  # unknown codec, or a name with a NUL in it
             continue
     return data.decode("utf-8", errors="replace")
 

@@ -36,3 +36,8 @@ def test_inline_forward_is_not_trimmed_as_a_quote():
     message["From"], message["Subject"] = "a@b.example", "TR: souci"
     message.set_content("Voir ci-dessous.\n\nDe : X\nEnvoyé : lundi\nObjet : souci\n\nLE-CONTENU")
     assert "LE-CONTENU" in parse_email(message.as_bytes()).reply_text
+
+
+def test_a_charset_name_with_a_nul_byte_falls_back_to_utf8():
+    # Found by the fuzz test: bytes.decode() raises ValueError for such a codec name.
+    assert decode_bytes("café".encode(), 'x\x00"klingon') == "café"
