@@ -482,11 +482,30 @@ def _attachments(message: Message) -> list[ParsedAttachment]:
 # Entry point -----------------------------------------------------------------
 
 
+BOUNDARY_LINE = re.compile(r"^--([0-9A-Za-z'()+_,./:=?-]{1,70}?)(?:--)?[ \t\r]*$", re.M)
+
+
+def _repair_boundary(message: Message) -> Message:
+    """A multipart whose declared boundary never occurs: try the boundary its body actually uses."""
+    if message.get_content_maintype() != "multipart" or message.is_multipart():
+        return message
+    payload = message.get_payload()
+    match = BOUNDARY_LINE.search(payload) if isinstance(payload, str) else None
+    if match is None:
+        return message
+    try:
+        message.set_boundary(match.group(1))
+        repaired = email.message_from_bytes(message.as_bytes(), policy=policy.compat32)
+    except Exception:
+        return message
+    return repaired if repaired.is_multipart() else message
+
+
 def parse_email(raw: bytes) -> ParsedEmail:
     """Parse raw bytes. Raises UnparseableEmail only when there is no usable sender."""
     if not raw or not raw.strip():
         raise UnparseableEmail("Empty message.")
-    message = email.message_from_bytes(raw, policy=policy.compat32)
+    message = _repair_boundary(email.message_from_bytes(raw, policy=policy.compat32))
     message_id, generated = message_id_of(raw)
     # Parse the address before decoding RFC 2047 words: a decoded name may hold commas or brackets.
     from_name, from_address = parseaddr(_raw_header(message, "From").replace("\n", " "))

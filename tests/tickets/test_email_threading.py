@@ -134,3 +134,12 @@ def test_corpus_reply_by_in_reply_to_matches_even_without_reference():
     jean, ticket = jean_with_ticket()
     result = email_ingest(raw=corpus("16_outlook_reply_fr.eml"))
     assert result.ticket == ticket and result.comment.body.startswith("FR-ANSWER")
+
+
+def test_a_watcher_may_answer_by_email(requester):
+    jean, ticket = jean_with_ticket()
+    ticket.watchers.add(requester)
+    result = email_ingest(
+        raw=build_email(sender=requester.email, subject=f"Re: [{ticket.reference}]", body="Same here")
+    )
+    assert result.ticket == ticket and result.comment.author == requester
