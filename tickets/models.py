@@ -223,7 +223,7 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     time_spent_minutes = models.PositiveIntegerField(_("time spent (minutes)"), default=0)
     # Reference, title, description and every comment, for agents' full-text search
-    # (a GIN expression index on PostgreSQL, see migration 0002).
+    # (a stored tsvector column with a GIN index on PostgreSQL, see migration 0006).
     search_document = models.TextField(default="", blank=True, editable=False)
 
     class Meta:

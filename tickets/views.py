@@ -47,6 +47,7 @@ from .models import (
 from .queries import ORDERINGS, QueueFilterForm, filter_queue, queue_rows, saved_view_counts, saved_views
 
 PAGE_SIZE = 50
+QUEUE_COUNT_CAP = 1000
 SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'none'; script-src 'none'"
 
 
@@ -250,7 +251,6 @@ def ticket_comment(request, reference: str):
 @login_required
 def ticket_transition(request, reference: str):
     ticket = get_ticket_for_user(request.user, reference)
-    form = TransitionForm(request.POST, current=ticket.status)
     to_status = request.POST.get("status", "")
     if to_status not in Status.values:
         messages.error(request, _("Unknown status."))
@@ -263,7 +263,6 @@ def ticket_transition(request, reference: str):
         messages.error(request, _errors(error))
     else:
         messages.success(request, _("Status changed to “%(status)s”.") % {"status": Status(to_status).label})
-    del form
     return redirect(ticket)
 
 
@@ -328,8 +327,13 @@ def queue(request):
     views = saved_views(request.user)
     counts = saved_view_counts(request.user)
     paginator = Paginator(queue_rows(tickets), PAGE_SIZE)
+    capped = False
     if view in counts and not any(value for key, value in data.items() if key not in ("view", "sort")):
         paginator.count = counts[view]  # a plain saved view: its count is already known
+    else:
+        # Filtered or searched: count at most QUEUE_COUNT_CAP rows; beyond that, refine the filters.
+        paginator.count = min(tickets.order_by()[: QUEUE_COUNT_CAP + 1].count(), QUEUE_COUNT_CAP)
+        capped = paginator.count == QUEUE_COUNT_CAP
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -352,6 +356,7 @@ def queue(request):
             "sort": data.get("sort") or "priority",
             "bulk_form": BulkForm(),
             "orderings": ORDERINGS,
+            "capped": capped,
         },
     )
 

@@ -206,3 +206,16 @@ def test_agent_adds_and_removes_a_follower(client, requester, team_agent, catego
     client.force_login(requester)
     client.post(reverse("tickets:watch", args=[ticket.reference]), {"watch": "1", "email": colleague.email})
     assert colleague not in ticket.watchers.all()
+
+
+def test_filtered_queue_count_is_capped(client, requester, team_agent, category, monkeypatch):
+    from tickets import views
+
+    monkeypatch.setattr(views, "QUEUE_COUNT_CAP", 3)
+    for n in range(5):
+        open_ticket(requester, category=category, title=f"Écran {n}")
+    client.force_login(team_agent)
+    page = client.get(reverse("tickets:queue"), {"q": "Écran"}).content.decode()
+    assert "Plus de 3 tickets" in page
+    page = client.get(reverse("tickets:queue")).content.decode()
+    assert "5 tickets" in page
