@@ -6,8 +6,10 @@ variables the README lists. A missing or malformed variable stops start-up
 with a message that names it.
 """
 
+import json
 import os
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -487,3 +489,22 @@ CELERY_BEAT_SCHEDULE |= {
     "tickets-autoclose-sweep": {"task": "tickets.tasks.tickets_autoclose_sweep", "schedule": crontab(minute=20)},
 }
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["TicketLevelEnum"] = "tickets.models.Level"
+
+# Email channel (tickets/email_intake.py, tickets/imap_poll.py): tickets from email, replies by email.
+# Unknown senders: "create" a contact requester, or "reject" (reply with instructions, create nothing).
+EMAIL_INTAKE_UNKNOWN_SENDERS = env_str("EMAIL_INTAKE_UNKNOWN_SENDERS", "create")
+# Automatic acknowledgements (ticket opened, instructions) per sender per hour; more are cancelled, not sent.
+EMAIL_INTAKE_ACKS_PER_HOUR = env_int("EMAIL_INTAKE_ACKS_PER_HOUR", 5)
+# Reply-To of ticket emails when the ticket's team has no mailbox.
+EMAIL_HELPDESK_ADDRESS = env_str("EMAIL_HELPDESK_ADDRESS", "") or parseaddr(DEFAULT_FROM_EMAIL)[1]
+# IMAP passwords by mailbox address, as JSON ({"helpdesk@icity.example": "..."}), when not set in the admin.
+EMAIL_IMAP_PASSWORDS = json.loads(env_str("EMAIL_IMAP_PASSWORDS", "") or "{}")
+EMAIL_IMAP_PROCESSED_FOLDER = env_str("EMAIL_IMAP_PROCESSED_FOLDER", "Processed")
+EMAIL_IMAP_BATCH_SIZE = env_int("EMAIL_IMAP_BATCH_SIZE", 50)
+EMAIL_IMAP_TIMEOUT = env_int("EMAIL_IMAP_TIMEOUT", 30)
+CELERY_BEAT_SCHEDULE |= {
+    "tickets-email-poll": {
+        "task": "tickets.email_tasks.email_poll",
+        "schedule": env_int("EMAIL_IMAP_POLL_SECONDS", 60),
+    },
+}
