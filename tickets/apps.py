@@ -22,3 +22,8 @@ class TicketsConfig(AppConfig):
         register_asset_section(
             AssetSection("tickets", "tickets/_asset_tickets.html", views.asset_tickets_section, order=40)
         )
+
+        from . import email_demo, email_outbound  # email channel
+
+        email_outbound.register_threading()
+        register_seeder(Seeder("tickets-email", email_demo.seed_email, order=35))

@@ -198,6 +198,7 @@ def ticket_open(
     follow_up_of: Ticket | None = None,
     assets: Iterable[Asset] = (),
     now: datetime | None = None,
+    team: Team | None = None,
 ) -> Ticket:
     """Open a ticket: number it, route it, start its SLA clocks, tell the people concerned.
 
@@ -208,7 +209,7 @@ def ticket_open(
     assets = list(assets)
     if any(asset.holder_id != requester.pk for asset in assets):
         raise ValidationError(_("You can only link equipment the requester holds."), code="asset")
-    team = category.default_team if category else None
+    team = team or (category.default_team if category else None)
     ticket = Ticket(
         reference=_next_reference(now),
         requester=requester,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("assets", "0001_initial"),
-        ("tickets", "0006_search_vector_column"),
+        ("tickets", "0007_email_channel"),
     ]
 
     operations = [
