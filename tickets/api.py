@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -11,11 +12,14 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from assets.models import Asset
+
 from . import services
 from .access import can_manage, get_attachment_for_user, get_ticket_for_user, is_agent, visible_tickets
 from .models import Attachment, Category, Comment, Team
 from .queries import ORDERINGS, QueueFilterForm, filter_queue, queue_rows
 from .serializers import (
+    AssetTagSerializer,
     AttachmentSerializer,
     AttachmentUploadSerializer,
     CategorySerializer,
@@ -89,10 +93,14 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=TicketCreateSerializer, responses={201: TicketDetailSerializer})
     def create(self, request):
-        serializer = TicketCreateSerializer(data=request.data)
+        serializer = TicketCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        asset = data.pop("asset", None)
         try:
-            ticket = services.ticket_open(requester=request.user, opened_by=request.user, **serializer.validated_data)
+            ticket = services.ticket_open(
+                requester=request.user, opened_by=request.user, assets=[asset] if asset else [], **data
+            )
         except DjangoValidationError as error:
             raise _drf_error(error) from error
         return Response(TicketDetailSerializer(ticket).data, status=status.HTTP_201_CREATED)
@@ -200,6 +208,33 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             attachments = attachments.filter(is_internal=False)
         page = self.paginate_queryset(attachments)
         return self.get_paginated_response(AttachmentSerializer(page, many=True).data)
+
+    def _asset_action(self, request, service):
+        ticket = self.get_object()
+        if not can_manage(request.user, ticket):
+            raise PermissionDenied
+        serializer = AssetTagSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        asset = Asset.objects.filter(tag=serializer.validated_data["tag"].strip().upper()).first()
+        if asset is None:
+            raise ValidationError({"tag": [_("No equipment has this tag.")]})
+        try:
+            service(ticket=ticket, actor=request.user, asset=asset)
+        except DjangoValidationError as error:
+            raise _drf_error(error) from error
+        return Response(TicketDetailSerializer(get_ticket_for_user(request.user, ticket.reference)).data)
+
+    @extend_schema(request=AssetTagSerializer, responses=TicketDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="link-asset")
+    def link_asset(self, request, reference=None):
+        """Agents: link a unit of equipment by its tag."""
+        return self._asset_action(request, services.ticket_link_asset)
+
+    @extend_schema(request=AssetTagSerializer, responses=TicketDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="unlink-asset")
+    def unlink_asset(self, request, reference=None):
+        """Agents: remove a unit of equipment from the ticket."""
+        return self._asset_action(request, services.ticket_unlink_asset)
 
     @extend_schema(responses=TimelineEventSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -7,6 +7,7 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Helpdesk")
 
     def ready(self) -> None:
+        from assets.hooks import AssetSection, register_asset_section
         from icity.registry import NavItem, Panel, Seeder, register_nav, register_panel, register_seeder
         from icity.roles import Role
 
@@ -18,6 +19,9 @@ class TicketsConfig(AppConfig):
         register_panel(Panel(Role.REQUESTER, "tickets/_panel_my_tickets.html", views.requester_panel, order=10))
         register_panel(Panel(Role.AGENT, "tickets/_panel_queue.html", views.agent_panel, order=10))
         register_seeder(Seeder("tickets", demo.seed_tickets, order=30))
+        register_asset_section(
+            AssetSection("tickets", "tickets/_asset_tickets.html", views.asset_tickets_section, order=40)
+        )
 
         from . import email_demo, email_outbound  # email channel
 

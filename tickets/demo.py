@@ -359,3 +359,32 @@ def seed_tickets(*, rng: random.Random, stdout=None, **kwargs) -> None:
         made = generate_tickets(count=missing, rng=rng)
         if stdout is not None:
             stdout.write(f"  {made} tickets")
+    linked = link_demo_laptops()
+    if stdout is not None and linked:
+        stdout.write(f"  {linked} tickets linked to their requester's laptop")
+
+
+DEMO_LINKED_TICKETS = 25
+
+
+def link_demo_laptops() -> int:
+    """Link the latest ticket of a few laptop holders to their laptop (idempotent: ignores existing links)."""
+    from assets.models import Asset
+
+    laptops = {}
+    for asset_id, holder_id in (
+        Asset.objects.filter(model__category__code="laptop", holder__isnull=False)
+        .order_by("tag")
+        .values_list("id", "holder_id")
+    ):
+        laptops.setdefault(holder_id, asset_id)
+    through = Ticket.linked_assets.through
+    rows = []
+    for holder_id, asset_id in list(laptops.items())[:DEMO_LINKED_TICKETS]:
+        ticket_id = (
+            Ticket.objects.filter(requester_id=holder_id).order_by("-created_at").values_list("id", flat=True).first()
+        )
+        if ticket_id is not None:
+            rows.append(through(ticket_id=ticket_id, asset_id=asset_id))
+    through.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)

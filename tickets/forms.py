@@ -3,6 +3,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from assets.models import Asset
 from icity.models import User
 
 from .models import Category, Channel, Level, NotificationKind, Status, Team
@@ -52,6 +53,16 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return category.name
 
 
+class AssetChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, asset: Asset) -> str:
+        return f"{asset.tag} – {asset.model.name}"
+
+
+def held_assets(user: User):
+    """The units a person holds, for the "equipment concerned" choice (tag + model name)."""
+    return Asset.objects.filter(holder=user).select_related("model").order_by("tag")
+
+
 class TicketOpenForm(forms.Form):
     category = CategoryChoiceField(label=_("What is it about?"), queryset=Category.objects.none())
     title = forms.CharField(
@@ -65,13 +76,23 @@ class TicketOpenForm(forms.Form):
     )
     impact = forms.ChoiceField(label=_("Who is affected?"), choices=IMPACT_CHOICES, widget=forms.RadioSelect)
     urgency = forms.ChoiceField(label=_("How urgent is it?"), choices=URGENCY_CHOICES, widget=forms.RadioSelect)
+    asset = AssetChoiceField(
+        label=_("Equipment concerned"),
+        queryset=Asset.objects.none(),
+        required=False,
+        empty_label=_("None, or not listed"),
+        help_text=_("One of the devices you hold, if the problem is about it."),
+    )
     attachments = attachments_field()
 
-    def __init__(self, *args, agent: bool = False, **kwargs):
+    def __init__(self, *args, agent: bool = False, user: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = (
             Category.objects.filter(is_active=True).select_related("parent").order_by("parent__name_fr", "name_fr")
         )
+        self.user = user
+        if user is not None:
+            self.fields["asset"].queryset = held_assets(user)
         self.initial.setdefault("impact", Level.LOW)
         self.initial.setdefault("urgency", Level.MEDIUM)
         if agent:
@@ -92,6 +113,15 @@ class TicketOpenForm(forms.Form):
         if user is None:
             raise forms.ValidationError(_("No active account has this email address."))
         return user
+
+    def clean(self):
+        data = super().clean()
+        asset = data.get("asset")
+        requester = data.get("requester_email") or self.user
+        # Opened on behalf of someone: the equipment must be theirs, not the agent's.
+        if asset is not None and (requester is None or asset.holder_id != requester.pk):
+            self.add_error("asset", _("Choose one of the devices the requester holds."))
+        return data
 
 
 class CommentForm(forms.Form):
@@ -149,6 +179,13 @@ class TicketUpdateForm(forms.Form):
         data["team"] = Team.objects.filter(pk=data.get("team")).first() if data.get("team") else None
         data["assignee"] = User.objects.filter(pk=data.get("assignee")).first() if data.get("assignee") else None
         return data
+
+
+class AssetTagForm(forms.Form):
+    tag = forms.CharField(label=_("Asset tag"), max_length=40, help_text=_("Scan or type the label, e.g. IC-000123."))
+
+    def clean_tag(self) -> str:
+        return self.cleaned_data["tag"].strip().upper()
 
 
 class ReferenceForm(forms.Form):

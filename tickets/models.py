@@ -1,9 +1,8 @@
 """Helpdesk: teams, categories, tickets, their conversation, files and history.
 
 A ticket's workflow lives in ``tickets/services.py``; models only hold data,
-constraints and small read helpers. Linked assets will be a ManyToMany to
-``assets.Asset`` once that app exists (DESIGN.md: tickets may point at assets,
-never the reverse).
+constraints and small read helpers. Linked assets are a ManyToMany to
+``assets.Asset`` (DESIGN.md: tickets may point at assets, never the reverse).
 """
 
 import uuid
@@ -187,6 +186,9 @@ class Ticket(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("watchers"), blank=True, related_name="watched_tickets"
     )
     related = models.ManyToManyField("self", verbose_name=_("related tickets"), blank=True, symmetrical=True)
+    linked_assets = models.ManyToManyField(
+        "assets.Asset", verbose_name=_("linked equipment"), blank=True, related_name="tickets"
+    )
     follow_up_of = models.ForeignKey(
         "self",
         verbose_name=_("follow-up of"),
@@ -371,6 +373,7 @@ TIMELINE_LABELS = {
     "priority": _("Priority"),
     "watcher": _("Follower"),
     "related": _("Related ticket"),
+    "asset": _("Equipment"),
     "follow_up": _("Follow-up ticket"),
     "attachment": _("Attachment"),
     "internal_attachment": _("Internal attachment"),

@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from assets.models import Asset
 from icity.models import User
 
 from .models import Attachment, Category, Comment, Level, Status, Team, Ticket, TimelineEvent
@@ -62,6 +64,16 @@ class TicketListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(component_name="TicketLinkedAsset")
+class LinkedAssetSerializer(serializers.ModelSerializer):
+    model = serializers.CharField(source="model.name", read_only=True)
+
+    class Meta:
+        model = Asset
+        fields = ["tag", "model"]
+        read_only_fields = fields
+
+
 class TicketDetailSerializer(TicketListSerializer):
     class Meta(TicketListSerializer.Meta):
         fields = [
@@ -76,10 +88,16 @@ class TicketDetailSerializer(TicketListSerializer):
             "closed_at",
             "time_spent_minutes",
             "merged_into",
+            "linked_assets",
         ]
         read_only_fields = fields
 
     merged_into = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    linked_assets = serializers.SerializerMethodField()
+
+    def get_linked_assets(self, ticket) -> list[dict]:
+        assets = ticket.linked_assets.select_related("model").order_by("tag")
+        return LinkedAssetSerializer(assets, many=True).data
 
 
 class TicketCreateSerializer(serializers.Serializer):
@@ -90,6 +108,20 @@ class TicketCreateSerializer(serializers.Serializer):
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True))
     impact = serializers.ChoiceField(choices=Level.choices, default=Level.LOW)
     urgency = serializers.ChoiceField(choices=Level.choices, default=Level.MEDIUM)
+    asset = serializers.CharField(
+        max_length=40, required=False, help_text="Tag of one unit the requester holds (equipment concerned)."
+    )
+
+    def validate_asset(self, tag: str) -> Asset:
+        user = self.context["request"].user
+        asset = Asset.objects.filter(tag=tag.strip().upper(), holder=user).first()
+        if asset is None:
+            raise serializers.ValidationError(_("Choose one of the devices you hold."))
+        return asset
+
+
+class AssetTagSerializer(serializers.Serializer):
+    tag = serializers.CharField(max_length=40)
 
 
 class TicketUpdateSerializer(serializers.Serializer):

@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assets.models import Asset
 from icity.models import User
 from icity.outbox import notify, notify_user
 from icity.roles import Role
@@ -195,12 +196,19 @@ def ticket_open(
     kind: str | None = None,
     uploads: Iterable = (),
     follow_up_of: Ticket | None = None,
+    assets: Iterable[Asset] = (),
     now: datetime | None = None,
     team: Team | None = None,
 ) -> Ticket:
-    """Open a ticket: number it, route it, start its SLA clocks, tell the people concerned."""
+    """Open a ticket: number it, route it, start its SLA clocks, tell the people concerned.
+
+    ``assets``: equipment concerned; only units the requester holds (whoever opens the ticket).
+    """
     now = now or timezone.now()
     checked = [check_upload(upload) for upload in uploads]  # refuse before anything is written
+    assets = list(assets)
+    if any(asset.holder_id != requester.pk for asset in assets):
+        raise ValidationError(_("You can only link equipment the requester holds."), code="asset")
     team = team or (category.default_team if category else None)
     ticket = Ticket(
         reference=_next_reference(now),
@@ -236,6 +244,10 @@ def ticket_open(
         _event(follow_up_of, opened_by, "follow_up", "", ticket.reference, at=now)
     for item in checked:
         _store_attachment(ticket=ticket, uploaded_by=opened_by, checked=item, comment=None, internal=False)
+    if assets:
+        ticket.linked_assets.add(*assets)
+        for asset in assets:
+            _event(ticket, opened_by, "asset", "", asset.tag, at=now)
 
     notify_user(
         user=requester,
@@ -470,6 +482,27 @@ def ticket_link(*, ticket: Ticket, actor: User, other: Ticket) -> None:
     ticket.related.add(other)
     _event(ticket, actor, "related", "", other.reference)
     _event(other, actor, "related", "", ticket.reference)
+
+
+@transaction.atomic
+def ticket_link_asset(*, ticket: Ticket, actor: User, asset: Asset) -> None:
+    """Link equipment to a ticket (agents who may change it; requesters only at opening)."""
+    ticket = _lock(ticket)
+    _require_manage(actor, ticket)
+    if ticket.linked_assets.filter(pk=asset.pk).exists():
+        raise ValidationError(_("This equipment is already linked to the ticket."), code="asset")
+    ticket.linked_assets.add(asset)
+    _event(ticket, actor, "asset", "", asset.tag)
+
+
+@transaction.atomic
+def ticket_unlink_asset(*, ticket: Ticket, actor: User, asset: Asset) -> None:
+    ticket = _lock(ticket)
+    _require_manage(actor, ticket)
+    if not ticket.linked_assets.filter(pk=asset.pk).exists():
+        raise ValidationError(_("This equipment is not linked to the ticket."), code="asset")
+    ticket.linked_assets.remove(asset)
+    _event(ticket, actor, "asset", asset.tag, "")
 
 
 # Conversation --------------------------------------------------------------

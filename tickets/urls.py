@@ -20,4 +20,5 @@ urlpatterns = [
     path("<str:reference>/take/", views.ticket_take, name="take"),
     path("<str:reference>/merge/", views.ticket_merge, name="merge"),
     path("<str:reference>/link/", views.ticket_link, name="link"),
+    path("<str:reference>/equipment/", views.ticket_asset, name="asset"),
 ]

@@ -13,8 +13,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assets.models import Asset, LoanLine
 from icity.models import User
-from icity.roles import Role, role_required
+from icity.roles import Role, has_role, role_required
 
 from . import services
 from .access import (
@@ -26,6 +27,7 @@ from .access import (
     visible_tickets,
 )
 from .forms import (
+    AssetTagForm,
     BulkForm,
     CommentForm,
     PreferenceForm,
@@ -56,6 +58,38 @@ def _errors(error: ValidationError) -> str:
 
 
 # Home-page panels -----------------------------------------------------------
+
+
+ASSET_SECTION_ROLES = (Role.AGENT, Role.LOGISTICS, Role.ADMIN)
+ASSET_SECTION_LIMIT = 20
+
+
+def asset_tickets_section(request, asset) -> dict:
+    """The asset page's "Linked tickets" (registered in apps.py): helpdesk and logistics staff only.
+
+    Requesters may see the page of a unit they hold, never other people's tickets about it.
+    """
+    if not has_role(request.user, *ASSET_SECTION_ROLES):
+        return {"visible": False}
+    tickets = (
+        Ticket.objects.filter(linked_assets=asset)
+        .select_related("requester")
+        .only(
+            "reference",
+            "title",
+            "status",
+            "created_at",
+            "requester__first_name",
+            "requester__last_name",
+            "requester__email",
+        )
+        .order_by("-created_at", "-pk")
+    )
+    return {
+        "visible": True,
+        "tickets": list(tickets[:ASSET_SECTION_LIMIT]),
+        "links": is_agent(request.user),
+    }
 
 
 def requester_panel(request) -> dict:
@@ -105,7 +139,7 @@ def my_tickets(request):
 @login_required
 def ticket_new(request):
     agent = is_agent(request.user)
-    form = TicketOpenForm(request.POST or None, request.FILES or None, agent=agent)
+    form = TicketOpenForm(request.POST or None, request.FILES or None, agent=agent, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -119,9 +153,11 @@ def ticket_new(request):
                 urgency=data["urgency"],
                 channel=data.get("channel") or "web",
                 uploads=data["attachments"],
+                assets=[data["asset"]] if data.get("asset") else [],
             )
         except ValidationError as error:
-            form.add_error("attachments" if error.code in ("too_large", "type", "empty", "image") else None, error)
+            field = "asset" if error.code == "asset" else None
+            form.add_error("attachments" if error.code in ("too_large", "type", "empty", "image") else field, error)
         else:
             messages.success(request, _("Ticket %(reference)s is registered.") % {"reference": ticket.reference})
             return redirect(ticket)
@@ -199,7 +235,21 @@ def _agent_context(request, ticket: Ticket) -> dict:
         "related": list(ticket.related.only("reference", "title", "status").order_by("-pk")[:20]),
         "watchers": list(ticket.watchers.only("first_name", "last_name", "email")),
         "sla_state": ticket.sla_state(),
+        "linked_assets": linked_assets(ticket),
     }
+
+
+def linked_assets(ticket: Ticket) -> list:
+    """The ticket's equipment with model, holder and current open loan: two queries whatever the count."""
+    open_lines = LoanLine.objects.filter(state=LoanLine.State.OPEN).select_related("loan")
+    assets = list(
+        ticket.linked_assets.select_related("model", "holder")
+        .prefetch_related(Prefetch("loan_lines", queryset=open_lines, to_attr="open_lines"))
+        .order_by("tag")
+    )
+    for asset in assets:
+        asset.open_loan = asset.open_lines[0].loan if asset.open_lines else None
+    return assets
 
 
 def _canned_text(request, ticket: Ticket, canned_id: str) -> str:
@@ -459,6 +509,31 @@ def ticket_link(request, reference: str):
     other = get_object_or_404(visible_tickets(request.user), reference=form.cleaned_data["reference"])
     try:
         services.ticket_link(ticket=ticket, actor=request.user, other=other)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    return redirect(ticket)
+
+
+@require_POST
+@role_required(Role.AGENT)
+def ticket_asset(request, reference: str):
+    """Link (scan a tag) or unlink (``unlink=1``) one unit of equipment."""
+    ticket = _managed_ticket(request, reference)
+    form = AssetTagForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter an asset tag like IC-000123."))
+        return redirect(ticket)
+    asset = Asset.objects.filter(tag=form.cleaned_data["tag"]).first()
+    if asset is None:
+        messages.error(request, _("No equipment has the tag %(tag)s.") % {"tag": form.cleaned_data["tag"]})
+        return redirect(ticket)
+    try:
+        if request.POST.get("unlink") == "1":
+            services.ticket_unlink_asset(ticket=ticket, actor=request.user, asset=asset)
+            messages.success(request, _("%(tag)s is no longer linked.") % {"tag": asset.tag})
+        else:
+            services.ticket_link_asset(ticket=ticket, actor=request.user, asset=asset)
+            messages.success(request, _("%(tag)s is linked to this ticket.") % {"tag": asset.tag})
     except ValidationError as error:
         messages.error(request, _errors(error))
     return redirect(ticket)

@@ -26,3 +26,17 @@ def test_seeder_is_idempotent_and_fills_every_view(settings, monkeypatch):
 def test_seed_tickets_command_adds_count():
     call_command("seed_tickets", "--count", "120")
     assert Ticket.objects.count() == 120
+
+
+def test_demo_links_tickets_to_their_requesters_laptop(monkeypatch):
+    from assets.demo import seed_assets
+
+    monkeypatch.setattr(demo, "DEMO_TICKETS", 300)
+    seed_people(rng=random.Random(1))
+    seed_assets(rng=random.Random(4))
+    demo.seed_tickets(rng=random.Random(2))
+    links = list(Ticket.linked_assets.through.objects.select_related("ticket", "asset"))
+    assert links
+    assert all(link.asset.holder_id == link.ticket.requester_id for link in links)
+    demo.seed_tickets(rng=random.Random(3))
+    assert Ticket.linked_assets.through.objects.count() == len(links)
