@@ -3,12 +3,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from assets.models import Asset, Loan
 from surveys.audiences import get_audience
+from surveys.models import Campaign
 from tests.assets.factories import make_asset
 from tests.factories import make_user
+from tests.surveys.factories import make_survey
 from tests.tickets.factories import TeamFactory, open_ticket
 from tickets.models import Ticket
 
@@ -58,3 +61,38 @@ def test_people_holding_equipment_include_asset_holders_and_open_loans():
     with pytest.raises(ValidationError):
         get_audience("equipment_holders").clean({"categories": [999999]})
     assert nobody not in _users("equipment_holders", {})
+
+
+def _campaign_post(client, survey, **fields):
+    data = {
+        "survey": survey.pk,
+        "name": "Après vos tickets",
+        "opens_at": "2030-01-01T09:00",
+        "closes_at": "2030-01-31T17:00",
+        "anonymous": "on",
+        "min_group_size": 5,
+        "reminder_after_days": 7,
+        "max_reminders": 2,
+        **fields,
+    }
+    return client.post(reverse("surveys:campaign-create"), data)
+
+
+def test_campaign_form_takes_the_new_audiences(client, manager):
+    survey = make_survey()
+    client.force_login(manager)
+    missing = _campaign_post(client, survey, audience_kind="ticket_requesters")
+    assert missing.status_code == 400
+    assert not Campaign.objects.exists()
+    response = _campaign_post(
+        client, survey, audience_kind="ticket_requesters", tickets_from="2029-01-01", tickets_to="2029-12-31"
+    )
+    assert response.status_code == 302
+    assert Campaign.objects.get().audience_params == {
+        "opened_from": "2029-01-01",
+        "opened_to": "2029-12-31",
+        "teams": [],
+    }
+    response = _campaign_post(client, survey, audience_kind="equipment_holders", name="Matériel")
+    assert response.status_code == 302
+    assert Campaign.objects.get(name="Matériel").audience_params == {"categories": []}
