@@ -237,3 +237,21 @@ def test_team_without_lead_still_gets_a_follow_up(requester):
     with time_machine.travel(DUE + timedelta(hours=1), tick=False):
         services.ticket_rating_submit(token=rating.token, rating=2)
     assert CsatFollowUp.objects.get().lead is None
+
+
+def test_beat_entry_and_task_run_the_sweep(requester, settings):
+    from surveys.tasks import csat_sweep
+
+    assert settings.CELERY_BEAT_SCHEDULE["surveys-csat-sweep"]["task"] == "surveys.tasks.csat_sweep"
+    closed_ticket(requester)
+    with time_machine.travel(DUE, tick=False):
+        assert csat_sweep() == {"invited": 1, "skipped": 0}
+        assert csat_sweep() == {"invited": 0, "skipped": 0}
+
+
+def test_ticket_closed_too_long_ago_is_not_considered(requester, settings):
+    settings.SURVEYS_CSAT_MAX_AGE_DAYS = 14
+    ticket = closed_ticket(requester)
+    with time_machine.travel(DUE + timedelta(days=20), tick=False):
+        services.csat_sweep()
+    assert not TicketRating.objects.filter(ticket=ticket).exists()
