@@ -309,6 +309,8 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-purge": {"task": "icity.tasks.outbox_purge_sent", "schedule": crontab(hour=3, minute=30)},
     # surveys: open/close campaigns, invitations in batches, reminders.
     "surveys-sweep": {"task": "surveys.tasks.campaigns_sweep", "schedule": 300.0},
+    # surveys: post-ticket CSAT invitations for tickets closed long enough ago.
+    "surveys-csat-sweep": {"task": "surveys.tasks.csat_sweep", "schedule": 900.0},
 }
 
 # The notification outbox.
@@ -323,6 +325,18 @@ HEALTH_OUTBOX_MAX_AGE = env_int("HEALTH_OUTBOX_MAX_AGE", 900)
 SURVEYS_INVITATION_BATCH = env_int("SURVEYS_INVITATION_BATCH", 200)
 # surveys: how long the answer tallies of a closed campaign (which cannot change) stay cached.
 SURVEYS_RESULTS_CACHE_SECONDS = env_int("SURVEYS_RESULTS_CACHE_SECONDS", 60 * 60 * 24)
+# surveys: post-ticket CSAT — invite the requester this long after a ticket is closed,
+# a deterministic share of tickets (percent), at most once per person per repeat interval.
+SURVEYS_CSAT_DELAY_HOURS = env_int("SURVEYS_CSAT_DELAY_HOURS", 24)
+SURVEYS_CSAT_SAMPLING_PERCENT = env_int("SURVEYS_CSAT_SAMPLING_PERCENT", 100)
+SURVEYS_CSAT_REPEAT_DAYS = env_int("SURVEYS_CSAT_REPEAT_DAYS", 30)
+# surveys: tickets closed longer ago than this are never considered (e.g. at first deployment).
+SURVEYS_CSAT_MAX_AGE_DAYS = env_int("SURVEYS_CSAT_MAX_AGE_DAYS", 14)
+# surveys: how long a CSAT link works, and how many tickets one sweep considers.
+SURVEYS_CSAT_VALID_DAYS = env_int("SURVEYS_CSAT_VALID_DAYS", 14)
+SURVEYS_CSAT_BATCH = env_int("SURVEYS_CSAT_BATCH", 500)
+# surveys: a month x team/category/agent cell with fewer ratings than this is hidden.
+SURVEYS_CSAT_MIN_GROUP_SIZE = env_int("SURVEYS_CSAT_MIN_GROUP_SIZE", 5)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

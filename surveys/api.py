@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
@@ -12,7 +13,8 @@ from rest_framework.views import APIView
 from icity.roles import HasRole, Role
 
 from . import services
-from .models import Campaign, Question, Section, Survey
+from .csat_results import DIMENSION_LABELS, csat_over_time
+from .models import Campaign, CsatFollowUp, Question, Section, Survey
 from .results import campaign_results
 from .serializers import (
     AnswerFormSerializer,
@@ -21,9 +23,12 @@ from .serializers import (
     CampaignCreateSerializer,
     CampaignResultsSerializer,
     CampaignSerializer,
+    CsatFollowUpSerializer,
+    CsatOverTimeSerializer,
     SurveyCreateSerializer,
     SurveySerializer,
     UnusableSerializer,
+    csat_cell_data,
 )
 
 ManagerOnly = HasRole.of(Role.MANAGER)
@@ -185,3 +190,60 @@ class AnswerView(APIView):
         except DjangoValidationError as error:
             return Response({"answers": error.message_dict}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"status": "answered"}, status=status.HTTP_201_CREATED)
+
+
+class CsatResultsView(APIView):
+    """CSAT over time from post-ticket ratings, overall and by team, category or agent (managers only).
+
+    Cells with fewer ratings than SURVEYS_CSAT_MIN_GROUP_SIZE are hidden (``hidden: true``, no numbers).
+    """
+
+    permission_classes = [ManagerOnly]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("by", str, enum=list(DIMENSION_LABELS), description="Breakdown (default: overall)."),
+            OpenApiParameter("months", int, description="How many months back, 1 to 24 (default 12)."),
+        ],
+        responses={200: CsatOverTimeSerializer},
+    )
+    def get(self, request):
+        try:
+            months = int(request.query_params.get("months", 12))
+        except ValueError:
+            return Response({"months": ["A number from 1 to 24."]}, status=status.HTTP_400_BAD_REQUEST)
+        by = request.query_params.get("by", "overall")
+        if by not in DIMENSION_LABELS:
+            return Response({"by": [f"One of: {', '.join(DIMENSION_LABELS)}."]}, status=status.HTTP_400_BAD_REQUEST)
+        data = csat_over_time(by=by, months=months)
+        return Response(
+            {
+                "by": data.by,
+                "min_group_size": data.min_group_size,
+                "overall": [csat_cell_data(cell) for cell in data.overall],
+                "groups": [
+                    {"id": group.id, "name": group.name, "months": [csat_cell_data(cell) for cell in group.cells]}
+                    for group in data.groups
+                ],
+            }
+        )
+
+
+class CsatFollowUpFilter(filters.FilterSet):
+    class Meta:
+        model = CsatFollowUp
+        fields = ["status", "team", "lead"]
+
+
+class CsatFollowUpViewSet(viewsets.ReadOnlyModelViewSet):
+    """Follow-ups of low post-ticket ratings (1 or 2) and their closure (managers only)."""
+
+    serializer_class = CsatFollowUpSerializer
+    permission_classes = [ManagerOnly]
+    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+    filterset_class = CsatFollowUpFilter
+    ordering_fields = ["created_at", "closed_at"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        return CsatFollowUp.objects.select_related("ticket", "rating", "team")

@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from assets.models import Category as AssetCategory
 from icity.models import Department
+from tickets.models import Team
 
 from .models import Campaign, Question, Survey
 
@@ -81,6 +83,29 @@ class CampaignForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Only for the audience “Departments”."),
     )
+    tickets_from = forms.DateField(
+        label=_("Tickets opened from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Only for the audience “People who had tickets in a period”."),
+    )
+    tickets_to = forms.DateField(
+        label=_("Tickets opened until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    teams = forms.ModelMultipleChoiceField(
+        label=_("Handled by the teams"),
+        queryset=Team.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Optional; none ticked: all teams."),
+    )
+    equipment_categories = forms.ModelMultipleChoiceField(
+        label=_("Equipment categories"),
+        queryset=AssetCategory.objects.order_by("name_fr"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only for the audience “People holding equipment”; none ticked: any equipment."),
+    )
     opens_at = forms.DateTimeField(label=_("Opens"), widget=DateTimeInput())
     closes_at = forms.DateTimeField(label=_("Closes"), widget=DateTimeInput())
     anonymous = forms.BooleanField(
@@ -98,6 +123,15 @@ class CampaignForm(forms.Form):
     def audience_params(self) -> dict:
         if self.cleaned_data["audience_kind"] == Campaign.AudienceKind.DEPARTMENTS:
             return {"departments": [department.pk for department in self.cleaned_data["departments"]]}
+        if self.cleaned_data["audience_kind"] == Campaign.AudienceKind.TICKET_REQUESTERS:
+            start, end = self.cleaned_data.get("tickets_from"), self.cleaned_data.get("tickets_to")
+            return {
+                "opened_from": start.isoformat() if start else None,
+                "opened_to": end.isoformat() if end else None,
+                "teams": [team.pk for team in self.cleaned_data["teams"]],
+            }
+        if self.cleaned_data["audience_kind"] == Campaign.AudienceKind.EQUIPMENT_HOLDERS:
+            return {"categories": [category.pk for category in self.cleaned_data["equipment_categories"]]}
         return {}
 
 
@@ -108,3 +142,37 @@ class CommentFilterForm(forms.Form):
     def __init__(self, *args, questions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["question"].choices = [("", _("All questions"))] + [(q.pk, q.text) for q in questions]
+
+
+class CsatRatingForm(forms.Form):
+    RATINGS = [
+        (5, _("5 — Very satisfied")),
+        (4, _("4 — Satisfied")),
+        (3, _("3 — Neither satisfied nor dissatisfied")),
+        (2, _("2 — Dissatisfied")),
+        (1, _("1 — Very dissatisfied")),
+    ]
+
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you with how your ticket was handled?"),
+        choices=RATINGS,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a rating from 1 to 5.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What went well, or what could we do better?"),
+    )
+
+
+class FollowUpCloseForm(forms.Form):
+    note = forms.CharField(
+        label=_("What was done"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For example: called the requester, explained the delay, replaced the device."),
+    )

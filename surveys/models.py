@@ -191,10 +191,11 @@ class Campaign(models.Model):
         CLOSED = "closed", _("Closed")
 
     class AudienceKind(models.TextChoices):
-        # More kinds plug in later ("requesters of tickets in a period",
-        # "people holding equipment"): see surveys/audiences.py.
+        # Registered in surveys/audiences.py.
         ALL_STAFF = "all_staff", _("All staff")
         DEPARTMENTS = "departments", _("Departments")
+        TICKET_REQUESTERS = "ticket_requesters", _("People who had tickets in a period")
+        EQUIPMENT_HOLDERS = "equipment_holders", _("People holding equipment")
 
     survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.PROTECT, related_name="campaigns")
     name = models.CharField(_("name"), max_length=200)
@@ -380,3 +381,141 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.number if self.number is not None else self.choice_id or self.text[:30]}"
+
+
+# --- Post-ticket CSAT -----------------------------------------------------
+
+
+class TicketRating(models.Model):
+    """What the CSAT sweep decided for one closed ticket, and the rating if one came.
+
+    One row per ticket considered (invited or skipped), so a ticket is looked
+    at once. Team, category and agent are copied from the ticket when it is
+    considered: a later reassignment does not rewrite history.
+    """
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        ANSWERED = "answered", _("Answered")
+        NOT_SAMPLED = "not_sampled", _("Not in the sample")
+        RECENTLY_ASKED = "recently_asked", _("Requester asked recently")
+
+    ticket = models.OneToOneField(
+        "tickets.Ticket", verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="csat_rating"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requester"), on_delete=models.CASCADE, related_name="+"
+    )
+    team = models.ForeignKey(
+        "tickets.Team", verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    category = models.ForeignKey(
+        "tickets.Category",
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.INVITED)
+    considered_at = models.DateTimeField(_("considered"), default=timezone.now)
+    token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("link valid until"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket rating")
+        verbose_name_plural = _("ticket ratings")
+        indexes = [
+            models.Index(fields=["requester", "invited_at"], name="csat_requester_invited"),
+            models.Index(fields=["answered_at"], name="csat_answered"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="csat_rating_range",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="answered") | models.Q(rating__isnull=False, answered_at__isnull=False),
+                name="csat_answered_has_rating",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["invited", "answered"])
+                | models.Q(token__isnull=False, invited_at__isnull=False, expires_at__isnull=False),
+                name="csat_invited_has_token",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.get_status_display()}"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+
+class CsatFollowUp(models.Model):
+    """A low rating (1 or 2) that the team lead must look into."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    rating = models.OneToOneField(
+        TicketRating, verbose_name=_("rating"), on_delete=models.CASCADE, related_name="follow_up"
+    )
+    ticket = models.OneToOneField(
+        "tickets.Ticket", verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="csat_follow_up"
+    )
+    team = models.ForeignKey(
+        "tickets.Team", verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("team lead"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="csat_follow_ups",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("CSAT follow-up")
+        verbose_name_plural = _("CSAT follow-ups")
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="csat_followup_status"),
+            models.Index(fields=["lead", "status"], name="csat_followup_lead"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="open", closed_at__isnull=True)
+                | models.Q(status="closed", closed_at__isnull=False),
+                name="csat_followup_closed_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.get_status_display()}"

@@ -1,7 +1,7 @@
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from .models import Campaign, Choice, Question, Section, Survey
+from .models import Campaign, Choice, CsatFollowUp, Question, Section, Survey
 
 
 class ChoiceSerializer(serializers.ModelSerializer):
@@ -222,3 +222,59 @@ class AnswerResultSerializer(serializers.Serializer):
 class UnusableSerializer(serializers.Serializer):
     reason = serializers.CharField()
     detail = serializers.CharField()
+
+
+class CsatCellSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    ratings = serializers.IntegerField(allow_null=True, help_text="Null when the cell is hidden.")
+    csat_percent = serializers.FloatField(allow_null=True)
+    hidden = serializers.BooleanField()
+
+
+class CsatGroupSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    months = CsatCellSerializer(many=True)
+
+
+class CsatOverTimeSerializer(serializers.Serializer):
+    by = serializers.CharField()
+    min_group_size = serializers.IntegerField()
+    overall = CsatCellSerializer(many=True)
+    groups = CsatGroupSerializer(many=True)
+
+
+def csat_cell_data(cell) -> dict:
+    return {
+        "month": cell.month,
+        "ratings": None if cell.hidden else cell.ratings,
+        "csat_percent": cell.csat_percent,
+        "hidden": cell.hidden,
+    }
+
+
+@extend_schema_serializer(component_name="CsatFollowUp")
+class CsatFollowUpSerializer(serializers.ModelSerializer):
+    ticket_reference = serializers.CharField(source="ticket.reference", read_only=True)
+    rating = serializers.IntegerField(source="rating.rating", read_only=True)
+    comment = serializers.CharField(source="rating.comment", read_only=True)
+    team_name = serializers.CharField(source="team.name", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = CsatFollowUp
+        fields = [
+            "id",
+            "ticket",
+            "ticket_reference",
+            "rating",
+            "comment",
+            "team",
+            "team_name",
+            "lead",
+            "status",
+            "created_at",
+            "closed_at",
+            "closed_by",
+            "note",
+        ]
+        read_only_fields = fields

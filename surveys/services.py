@@ -1,5 +1,6 @@
 """Survey workflows: one function per action, one transaction each."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,10 +13,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from icity.models import User
 from icity.outbox import notify_user
+from tickets.models import Status as TicketStatus
+from tickets.models import Team, Ticket
 
 from .audiences import get_audience
-from .models import Answer, Campaign, Choice, Invitation, Question, Response, Section, Survey
+from .models import (
+    Answer,
+    Campaign,
+    Choice,
+    CsatFollowUp,
+    Invitation,
+    Question,
+    Response,
+    Section,
+    Survey,
+    TicketRating,
+)
 
 TEXT_MAX_LENGTH = 5000
 
@@ -530,3 +545,196 @@ def invitation_opt_out(*, token: str) -> Invitation:
     invitation.draft = {}
     invitation.save(update_fields=["status", "draft"])
     return invitation
+
+
+# --- Post-ticket CSAT -----------------------------------------------------
+
+
+class CsatUnusable(Exception):
+    """A CSAT link that cannot be used (any more); ``reason`` picks the page shown."""
+
+    MESSAGES = {
+        "unknown": gettext_lazy("This rating link is not valid."),
+        "answered": gettext_lazy("You have already rated this ticket. Thank you!"),
+        "expired": gettext_lazy("This rating link has expired."),
+    }
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+    @property
+    def message(self) -> str:
+        return str(self.MESSAGES[self.reason])
+
+
+def csat_in_sample(ticket_id: int, percent: int) -> bool:
+    """Deterministic sampling: the same ticket always gets the same answer."""
+    digest = hashlib.sha256(f"csat:{ticket_id}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % 100 < percent
+
+
+@dataclass
+class CsatSweepResult:
+    invited: int = 0
+    skipped: int = 0
+
+
+def csat_sweep(*, now: datetime | None = None, batch_size: int | None = None) -> CsatSweepResult:
+    """Consider tickets closed at least the delay ago that were never considered.
+
+    Each ticket gets one ``TicketRating`` row (unique on ticket): invited, or
+    skipped (not in the sample, or its requester was asked within the repeat
+    interval). A ticket is therefore considered once, whatever runs twice.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.SURVEYS_CSAT_DELAY_HOURS)
+    horizon = cutoff - timedelta(days=settings.SURVEYS_CSAT_MAX_AGE_DAYS)
+    tickets = list(
+        Ticket.objects.filter(
+            status=TicketStatus.CLOSED, closed_at__lte=cutoff, closed_at__gt=horizon, csat_rating__isnull=True
+        )
+        .select_related("requester")
+        .order_by("closed_at", "id")[: batch_size or settings.SURVEYS_CSAT_BATCH]
+    )
+    result = CsatSweepResult()
+    for ticket in tickets:
+        if ticket_rating_consider(ticket=ticket, now=now) == TicketRating.Status.INVITED:
+            result.invited += 1
+        else:
+            result.skipped += 1
+    return result
+
+
+@transaction.atomic
+def ticket_rating_consider(*, ticket: Ticket, now: datetime | None = None) -> str | None:
+    """Decide for one closed ticket: invite its requester or skip. Returns the status (None if done before)."""
+    now = now or timezone.now()
+    # The requester's row serialises decisions for one person (two sweeps, two tickets).
+    requester = User.objects.select_for_update().get(pk=ticket.requester_id)
+    if TicketRating.objects.filter(ticket=ticket).exists():
+        return None
+    status = TicketRating.Status.INVITED
+    if (
+        not csat_in_sample(ticket.pk, settings.SURVEYS_CSAT_SAMPLING_PERCENT)
+        or not requester.is_active
+        or not requester.email
+    ):
+        status = TicketRating.Status.NOT_SAMPLED
+    elif TicketRating.objects.filter(
+        requester=requester, invited_at__gt=now - timedelta(days=settings.SURVEYS_CSAT_REPEAT_DAYS)
+    ).exists():
+        status = TicketRating.Status.RECENTLY_ASKED
+    rating = TicketRating(
+        ticket=ticket,
+        requester=requester,
+        team_id=ticket.team_id,
+        category_id=ticket.category_id,
+        agent_id=ticket.assignee_id,
+        status=status,
+        considered_at=now,
+    )
+    if status == TicketRating.Status.INVITED:
+        rating.token = TicketRating.new_token()
+        rating.invited_at = now
+        rating.expires_at = now + timedelta(days=settings.SURVEYS_CSAT_VALID_DAYS)
+    rating.save()
+    if status == TicketRating.Status.INVITED:
+        notify_user(
+            user=requester,
+            dedupe_key=f"csat:{ticket.pk}",
+            template="surveys_csat_invitation",
+            context={
+                "reference": ticket.reference,
+                "ticket_title": ticket.title,
+                "rate_url": settings.SITE_URL + reverse("surveys:csat", args=[rating.token]),
+                "valid_until": timezone.localtime(rating.expires_at).strftime("%d/%m/%Y"),
+            },
+        )
+    return status
+
+
+def ticket_rating_for_token(token: str, *, lock: bool = False, now: datetime | None = None) -> TicketRating:
+    """The rating invitation behind a token, or ``CsatUnusable`` saying why it cannot be used."""
+    now = now or timezone.now()
+    queryset = TicketRating.objects.select_related("ticket", "requester")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    rating = queryset.filter(token=token).first() if token and len(token) <= 64 else None
+    if rating is None:
+        raise CsatUnusable("unknown")
+    if rating.status == TicketRating.Status.ANSWERED:
+        raise CsatUnusable("answered")
+    if rating.status != TicketRating.Status.INVITED:
+        raise CsatUnusable("unknown")
+    if now >= rating.expires_at:
+        raise CsatUnusable("expired")
+    return rating
+
+
+COMMENT_MAX_LENGTH = 2000
+
+
+@transaction.atomic
+def ticket_rating_submit(*, token: str, rating: int, comment: str = "", now: datetime | None = None) -> TicketRating:
+    """Store the rating (1-5) and use up the link; 1 or 2 opens a follow-up for the team lead."""
+    now = now or timezone.now()
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ValidationError({"rating": _("Choose a rating from 1 to 5.")})
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {"comment": _("Keep the comment under %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}}
+        )
+    row = ticket_rating_for_token(token, lock=True, now=now)
+    row.rating = rating
+    row.comment = comment
+    row.answered_at = now
+    row.status = TicketRating.Status.ANSWERED
+    row.save(update_fields=["rating", "comment", "answered_at", "status"])
+    if rating <= 2:
+        _follow_up_open(row=row, now=now)
+    return row
+
+
+def _follow_up_open(*, row: TicketRating, now: datetime) -> CsatFollowUp:
+    team = Team.objects.select_related("lead").filter(pk=row.team_id).first()
+    lead = team.lead if team else None
+    follow_up, created = CsatFollowUp.objects.get_or_create(
+        ticket_id=row.ticket_id, defaults={"rating": row, "team": team, "lead": lead, "created_at": now}
+    )
+    if created and lead is not None and lead.is_active and lead.email:
+        notify_user(
+            user=lead,
+            dedupe_key=f"csat:{row.ticket_id}:follow-up",
+            template="surveys_csat_follow_up",
+            context={
+                "reference": row.ticket.reference,
+                "ticket_title": row.ticket.title,
+                "rating": row.rating,
+                "comment": row.comment,
+                "team": team.name,
+                "follow_up_url": settings.SITE_URL + reverse("surveys:follow-up-detail", args=[follow_up.pk]),
+            },
+        )
+    return follow_up
+
+
+@transaction.atomic
+def csat_follow_up_close(*, follow_up: CsatFollowUp, by, note: str, now: datetime | None = None) -> CsatFollowUp:
+    """The team lead (or a manager) records what was done and closes the follow-up."""
+    now = now or timezone.now()
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Say what was done before closing.")})
+    if len(note) > COMMENT_MAX_LENGTH:
+        raise ValidationError({"note": _("Keep the note under %(max)d characters.") % {"max": COMMENT_MAX_LENGTH}})
+    locked = CsatFollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if locked.status == CsatFollowUp.Status.CLOSED:
+        raise ValidationError(_("This follow-up is already closed."))
+    locked.status = CsatFollowUp.Status.CLOSED
+    locked.closed_at = now
+    locked.closed_by = by
+    locked.note = note
+    locked.save(update_fields=["status", "closed_at", "closed_by", "note"])
+    return locked

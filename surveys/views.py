@@ -13,11 +13,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from icity.models import Department
-from icity.roles import Role, role_required
+from icity.roles import Role, has_role, role_required
 
 from . import exports, services
-from .forms import CampaignForm, CommentFilterForm, QuestionForm, SectionForm, SurveyForm
-from .models import Campaign, Question, Section, Survey
+from .csat_results import DIMENSION_LABELS, MAX_MONTHS, csat_over_time
+from .forms import (
+    CampaignForm,
+    CommentFilterForm,
+    CsatRatingForm,
+    FollowUpCloseForm,
+    QuestionForm,
+    SectionForm,
+    SurveyForm,
+)
+from .models import Campaign, CsatFollowUp, Question, Section, Survey
 from .results import campaign_results as compute_results
 from .results import comments_queryset, visible_department_ids
 
@@ -206,7 +215,12 @@ def campaign_create(request):
                 )
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
-                    form.add_error("departments" if field == "audience_params" else field, errors)
+                    if field == "audience_params":
+                        field = {
+                            Campaign.AudienceKind.TICKET_REQUESTERS: "tickets_from",
+                            Campaign.AudienceKind.EQUIPMENT_HOLDERS: "equipment_categories",
+                        }.get(data["audience_kind"], "departments")
+                    form.add_error(field, errors)
             else:
                 messages.success(request, _("Campaign created as a draft. Launch it when ready."))
                 return redirect(campaign)
@@ -465,3 +479,109 @@ def opt_out(request, token: str):
             return _unusable(request, error)
         return render(request, "surveys/opt_out_done.html")
     return render(request, "surveys/opt_out.html", {"campaign": invitation.campaign, "token": token})
+
+
+# --- Post-ticket CSAT -------------------------------------------------------
+
+
+def _csat_unusable(request, error: services.CsatUnusable):
+    status = 404 if error.reason == "unknown" else 410
+    return render(
+        request, "surveys/csat_unusable.html", {"reason": error.reason, "message": error.message}, status=status
+    )
+
+
+@never_cache
+@keep_tokens_out_of_logs
+def csat_answer(request, token: str):
+    try:
+        rating = services.ticket_rating_for_token(token)
+    except services.CsatUnusable as error:
+        return _csat_unusable(request, error)
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and rating.requester.language:
+        translation.activate(rating.requester.language)
+        request.LANGUAGE_CODE = rating.requester.language
+    form = CsatRatingForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.ticket_rating_submit(
+                    token=token, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+                )
+            except services.CsatUnusable as error:
+                return _csat_unusable(request, error)
+            except ValidationError as error:
+                for name, errors in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                return redirect("surveys:csat-done")
+        status = 400
+    return render(request, "surveys/csat_answer.html", {"form": form, "ticket": rating.ticket}, status=status)
+
+
+def csat_done(request):
+    return render(request, "surveys/csat_done.html")
+
+
+@role_required(Role.MANAGER)
+def csat_results(request):
+    try:
+        months = int(request.GET.get("months", 12))
+    except ValueError:
+        months = 12
+    by = request.GET.get("by", "overall")
+    data = csat_over_time(by=by, months=months)
+    return render(
+        request,
+        "surveys/csat_results.html",
+        {"data": data, "dimensions": DIMENSION_LABELS.items(), "months": min(max(months, 1), MAX_MONTHS)},
+    )
+
+
+def follow_ups_for(user):
+    """The follow-ups a user may see: managers all of them, a team lead those addressed to them."""
+    queryset = CsatFollowUp.objects.select_related("ticket", "team", "lead", "rating")
+    if has_role(user, Role.MANAGER):
+        return queryset
+    return queryset.filter(lead=user)
+
+
+@role_required(Role.AGENT, Role.MANAGER)
+def follow_up_list(request):
+    status = request.GET.get("status", CsatFollowUp.Status.OPEN)
+    queryset = follow_ups_for(request.user).order_by("-created_at", "-id")
+    if status in CsatFollowUp.Status.values:
+        queryset = queryset.filter(status=status)
+    else:
+        status = ""
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "surveys/follow_up_list.html",
+        {"page": page, "status": status, "statuses": CsatFollowUp.Status.choices, "query": f"status={status}"},
+    )
+
+
+@role_required(Role.AGENT, Role.MANAGER)
+def follow_up_detail(request, pk: int):
+    follow_up = get_object_or_404(follow_ups_for(request.user), pk=pk)
+    form = FollowUpCloseForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if follow_up.lead_id != request.user.pk and not has_role(request.user, Role.MANAGER):
+            raise Http404
+        if form.is_valid():
+            try:
+                services.csat_follow_up_close(follow_up=follow_up, by=request.user, note=form.cleaned_data["note"])
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for name, errors in error.message_dict.items():
+                        form.add_error(name if name in form.fields else None, errors)
+                else:
+                    form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("The follow-up is closed."))
+                return redirect("surveys:follow-up-detail", pk=follow_up.pk)
+        status = 400
+    return render(request, "surveys/follow_up_detail.html", {"follow_up": follow_up, "form": form}, status=status)
