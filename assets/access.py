@@ -37,7 +37,7 @@ def get_asset_for_user(user, *, tag: str) -> Asset:
     asset = (
         assets_for(user)
         .select_related("model__manufacturer", "model__category", "site", "holder", "manufacturer")
-        .filter(tag=tag)
+        .filter(tag=tag.upper())
         .first()
     )
     if asset is None:

@@ -18,8 +18,6 @@ class AssetsConfig(AppConfig):
         register_nav(NavItem(_("Logistics"), "assets:logistics", (Role.LOGISTICS, Role.ADMIN), order=40))
         register_nav(NavItem(_("Inventory"), "assets:list", (Role.AGENT, Role.LOGISTICS, Role.ADMIN), order=41))
         register_nav(NavItem(_("Scan"), "assets:scan", (Role.AGENT, Role.LOGISTICS, Role.ADMIN), order=42))
-        register_nav(NavItem(_("School programme"), "assets:school", (Role.SCHOOL_CONTACT,), order=50))
         register_panel(Panel(Role.REQUESTER, "assets/_panel_my_equipment.html", views.requester_panel, order=20))
         register_panel(Panel(Role.LOGISTICS, "assets/_panel_logistics.html", views.logistics_panel, order=10))
         register_seeder(Seeder("assets", seed_assets, order=20))
-        register_panel(Panel(Role.SCHOOL_CONTACT, "assets/_panel_school.html", views.school_panel, order=10))

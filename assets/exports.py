@@ -117,3 +117,8 @@ def stream_file(handle, *, block_size: int = 64 * 1024) -> Iterator[bytes]:
             yield chunk
     finally:
         handle.close()
+
+
+def stream_xlsx(queryset: QuerySet) -> Iterator[bytes]:
+    """Build the workbook on disk once the response has started, then send it in blocks."""
+    yield from stream_file(write_xlsx(queryset))

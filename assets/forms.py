@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from icity.models import Site
@@ -53,19 +55,45 @@ class UserByEmailField(forms.EmailField):
         return user
 
 
-def _choices(queryset, label=str) -> list[tuple]:
-    # Plain lists: a ModelChoiceField iterates with a server-side cursor on PostgreSQL, one per field.
-    return [("", _("Any")), *[(str(obj.pk), label(obj)) for obj in queryset]]
+CHOICES_CACHE_SECONDS = 60
+
+
+def filter_choices() -> dict[str, list[tuple[int, str]]]:
+    """Categories, unit-tracked models and sites for the list's selects, cached for a minute.
+
+    Read on every list page; caching them saves three queries a request. A new
+    site or model shows up in the selects within a minute (filtering by its id
+    works at once: the fields accept any id).
+    """
+    key = f"assets:filter-choices:{get_language()}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = {
+            "category": [(obj.pk, str(obj)) for obj in Category.objects.order_by("code")],
+            "model": [
+                (obj.pk, str(obj))
+                for obj in ProductModel.objects.filter(tracking=ProductModel.Tracking.UNIT)
+                .select_related("manufacturer")
+                .order_by("manufacturer__name", "name")
+            ],
+            "site": [(obj.pk, str(obj)) for obj in site_choices_queryset()],
+        }
+        cache.set(key, choices, CHOICES_CACHE_SECONDS)
+    return choices
+
+
+def _id_select(label) -> forms.IntegerField:
+    return forms.IntegerField(label=label, required=False, min_value=1, widget=forms.Select)
 
 
 class AssetFilterForm(forms.Form):
-    """The list's filters. Choices are read once per request as plain lists of ids."""
+    """The list's filters: ids for category, model and site, choices from ``filter_choices``."""
 
     q = forms.CharField(label=_("Search tag, serial or holder"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *AssetStatus.choices])
-    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None)
-    model = forms.TypedChoiceField(label=_("Model"), required=False, coerce=int, empty_value=None)
-    site = forms.TypedChoiceField(label=_("Site"), required=False, coerce=int, empty_value=None)
+    category = _id_select(_("Category"))
+    model = _id_select(_("Model"))
+    site = _id_select(_("Site"))
     holder = forms.CharField(label=_("Holder (email)"), required=False, max_length=254)
     warranty = forms.ChoiceField(label=_("Warranty"), required=False, choices=WARRANTY_CHOICES)
     procurement = forms.CharField(label=_("Procurement contract"), required=False, max_length=60)
@@ -73,29 +101,29 @@ class AssetFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = _choices(Category.objects.order_by("code"))
-        self.fields["model"].choices = _choices(
-            ProductModel.objects.filter(tracking=ProductModel.Tracking.UNIT)
-            .select_related("manufacturer")
-            .order_by("manufacturer__name", "name")
-        )
-        self.fields["site"].choices = _choices(site_choices_queryset())
+        choices = filter_choices()
+        for name in ("category", "model", "site"):
+            self.fields[name].widget.choices = [("", _("Any")), *choices[name]]
 
 
 class BulkChangeForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), required=False, choices=[("", _("Keep")), *AssetStatus.choices])
-    site = forms.TypedChoiceField(label=_("New site"), required=False, coerce=int, empty_value=None)
+    site = _id_select(_("New site"))
     location = forms.CharField(label=_("Sub-location"), required=False, max_length=100)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].choices = _choices(site_choices_queryset())
-        self.fields["site"].choices[0] = ("", _("Keep"))
+        self.fields["site"].widget.choices = [("", _("Keep")), *filter_choices()["site"]]
 
     def clean_site(self):
         site_id = self.cleaned_data["site"]
-        return None if site_id is None else Site.objects.get(pk=site_id)
+        if site_id is None:
+            return None
+        site = Site.objects.filter(pk=site_id).first()
+        if site is None:
+            raise forms.ValidationError(_("Unknown site."))
+        return site
 
     def clean(self):
         data = super().clean()

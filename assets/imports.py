@@ -24,6 +24,7 @@ from .services import InventoryError, asset_create, stock_set_level
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 20000
+MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
 
 # (field, label, required) in the order the mapping form shows them.
@@ -88,13 +89,21 @@ def _cell(value) -> object:
 def read_table(data: bytes) -> tuple[list[str], list[list[object]]]:
     """Header and data rows of a CSV or the first sheet of an XLSX file."""
     if sniff_format(data[:4096]) == "xlsx":
+        import zipfile
+
         from openpyxl import load_workbook
 
         try:
+            # A 5 MB zip can unpack to gigabytes: refuse before openpyxl inflates it.
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNPACKED_BYTES:
+                    raise ImportFileError(_("The spreadsheet is too large once unpacked."))
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except ImportFileError:
+            raise
         except Exception as error:
             raise ImportFileError(_("The spreadsheet could not be read.")) from error
-        rows = [[_cell(value) for value in row] for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        rows = _bounded(workbook.worksheets[0].iter_rows(values_only=True))
         workbook.close()
     else:
         try:
@@ -105,14 +114,22 @@ def read_table(data: bytes) -> tuple[list[str], list[list[object]]]:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        rows = [[_cell(value) for value in row] for row in csv.reader(io.StringIO(text), dialect)]
+        rows = _bounded(csv.reader(io.StringIO(text), dialect))
     rows = [row for row in rows if any(value != "" for value in row)]
     if not rows:
         raise ImportFileError(_("The file is empty."))
     headers = [str(value) for value in rows[0]]
-    if len(rows) - 1 > MAX_IMPORT_ROWS:
-        raise ImportFileError(_("The file has more than %(max)d rows.") % {"max": MAX_IMPORT_ROWS})
     return headers, rows[1:]
+
+
+def _bounded(source) -> list[list[object]]:
+    """Read rows, stopping as soon as the file has more than the allowed number."""
+    rows = []
+    for row in source:
+        rows.append([_cell(value) for value in row])
+        if len(rows) > MAX_IMPORT_ROWS + 1:
+            raise ImportFileError(_("The file has more than %(max)d rows.") % {"max": MAX_IMPORT_ROWS})
+    return rows
 
 
 def guess_mapping(kind: str, headers: list[str]) -> dict:

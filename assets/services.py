@@ -596,7 +596,8 @@ def resolve_code(code: str) -> Asset | None:
         return None
     if "/" in code:
         code = code.rstrip("/").rsplit("/", 1)[-1]
-    asset = Asset.objects.filter(tag__iexact=code).first()
+    # Tags are stored upper-case: an exact match uses the unique index (iexact would scan the table).
+    asset = Asset.objects.filter(tag=code.upper()).first()
     if asset is None:
         matches = list(Asset.objects.filter(serial=code)[:2])
         asset = matches[0] if len(matches) == 1 else None

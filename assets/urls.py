@@ -1,13 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import loan_views, views
+from .loan_urls import urlpatterns as loan_urlpatterns
 
 app_name = "assets"
 
 urlpatterns = [
-    path("mine/", views.my_equipment, name="mine"),
+    path("mine/", loan_views.my_equipment, name="mine"),
     path("logistics/", views.logistics, name="logistics"),
-    path("school/", views.school, name="school"),
     path("assets/", views.asset_list, name="list"),
     path("assets/new/", views.asset_create, name="create"),
     path("assets/bulk/", views.asset_bulk_change, name="bulk"),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("a/<str:tag>/move/", views.asset_move, name="move"),
     path("a/<str:tag>/edit/", views.asset_edit, name="edit"),
     path("scan/", views.scan, name="scan"),
+    path("models/<int:pk>/photo/", views.model_photo, name="model-photo"),
     path("stock/", views.stock_list, name="stock"),
     path("stock/move/", views.stock_move, name="stock-move"),
     path("stock/<int:pk>/", views.stock_level, name="stock-level"),
@@ -27,3 +28,5 @@ urlpatterns = [
     path("imports/", views.import_upload, name="imports"),
     path("imports/<int:pk>/", views.import_detail, name="import"),
 ]
+
+urlpatterns += loan_urlpatterns

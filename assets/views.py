@@ -2,19 +2,30 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, QuerySet
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.db.models.functions import Upper
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from icity.roles import Role, role_required
+from icity.roles import role_required
 
 from . import exports, imports, labels, services
-from .access import MANAGE_ROLES, READ_ROLES, assets_for, can_manage_inventory, get_asset_for_user, search_filter
+from .access import (
+    MANAGE_ROLES,
+    READ_ROLES,
+    assets_for,
+    can_manage_inventory,
+    can_read_inventory,
+    get_asset_for_user,
+    search_filter,
+)
 from .forms import (
     SORTS,
     AssetCreateForm,
@@ -32,9 +43,10 @@ from .forms import (
     StocktakeStartForm,
 )
 from .hooks import asset_sections
-from .models import Asset, AssetEvent, AssetStatus, ImportBatch, StockLevel, StockMovement, Stocktake
+from .models import Asset, AssetEvent, AssetStatus, ImportBatch, ProductModel, StockLevel, StockMovement, Stocktake
 
 PAGE_SIZE = 50
+SMALL_RESULT = 5000
 HISTORY_LIMIT = 100
 LIST_RELATED = ("model__manufacturer", "model__category", "site", "holder")
 
@@ -65,10 +77,6 @@ def logistics_panel(request) -> dict:
     }
 
 
-def school_panel(request) -> dict:
-    return {}
-
-
 # --- My equipment ----------------------------------------------------------------------------------
 
 
@@ -85,11 +93,6 @@ def my_equipment(request):
 @role_required(*MANAGE_ROLES)
 def logistics(request):
     return render(request, "assets/logistics.html", {"view": logistics_panel(request)})
-
-
-@role_required(Role.SCHOOL_CONTACT)
-def school(request):
-    return render(request, "assets/school.html")
 
 
 # --- Asset list, export, bulk change ---------------------------------------------------------------
@@ -130,7 +133,20 @@ def filtered_assets(request) -> tuple[AssetFilterForm, QuerySet[Asset]]:
 @role_required(*READ_ROLES)
 def asset_list(request):
     form, queryset = filtered_assets(request)
-    page = Paginator(queryset.select_related(*LIST_RELATED), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Page through ids only (an index scan, cheap even at a deep offset), then load those 50 rows
+    # with their model, site and holder in one query.
+    ids = queryset.values_list("pk", flat=True)
+    paginator = Paginator(ids, PAGE_SIZE)
+    if form.is_bound and form.is_valid() and form.cleaned_data["q"] and paginator.count <= SMALL_RESULT:
+        # A search that matches few rows: sorting them beats walking the whole tag index in
+        # order until 50 matches turn up, which PostgreSQL picks for, say, one holder's units.
+        # Tags are stored upper-case, so Upper(tag) sorts the same but keeps the index out.
+        tag_order = {"tag": Upper("tag"), "-tag": Upper("tag").desc()}.get(form.cleaned_data["sort"] or "tag")
+        if tag_order is not None:
+            paginator.object_list = ids.order_by(tag_order, "pk")
+    page = paginator.get_page(request.GET.get("page"))
+    rows = Asset.objects.select_related(*LIST_RELATED).in_bulk(list(page.object_list))
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -143,6 +159,8 @@ def asset_list(request):
             "can_manage": can_manage_inventory(request.user),
             "bulk_form": BulkChangeForm(),
             "layouts": labels.LAYOUTS.values(),
+            # One reverse() for the page, not one per row.
+            "detail_prefix": reverse("assets:detail", args=["-"])[:-2],
         },
     )
 
@@ -152,8 +170,8 @@ def asset_list(request):
 def asset_bulk_change(request):
     form = BulkChangeForm(request.POST)
     ids = [int(value) for value in request.POST.getlist("asset") if value.isdigit()]
-    back = request.POST.get("next") or reverse("assets:list")
-    if not back.startswith("/"):
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("assets:list")
     if not ids:
         messages.error(request, _("Select at least one asset."))
@@ -187,9 +205,8 @@ def asset_export(request):
     _form, queryset = filtered_assets(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if request.GET.get("format") == "xlsx":
-        handle = exports.write_xlsx(queryset)
         response = StreamingHttpResponse(
-            exports.stream_file(handle),
+            exports.stream_xlsx(queryset),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="assets-{stamp}.xlsx"'
@@ -222,6 +239,15 @@ def asset_labels(request):
     return response
 
 
+@login_required
+def model_photo(request, pk: int):
+    """A catalogue photo, as a download (never served inline from the media folder)."""
+    model = get_object_or_404(ProductModel, pk=pk)
+    if not model.photo:
+        raise Http404
+    return FileResponse(model.photo.open("rb"), as_attachment=True, filename=model.photo.name.rsplit("/", 1)[-1])
+
+
 # --- One asset -------------------------------------------------------------------------------------
 
 
@@ -241,6 +267,7 @@ def asset_detail(request, tag: str):
         "events": events[:HISTORY_LIMIT] if more else events,
         "more_history": more,
         "can_manage": can_manage,
+        "can_read_inventory": can_read_inventory(request.user),
         "sections": sections,
         "qr_url": labels.asset_url(asset),
     }
@@ -402,7 +429,7 @@ def stock_level(request, pk: int):
     form = MinimumForm(request.POST or None, initial={"minimum": level.minimum}) if can_manage else None
     if request.method == "POST":
         if not can_manage:
-            raise Http404
+            raise PermissionDenied
         if form.is_valid():
             services.stock_set_minimum(
                 actor=request.user, model=level.model, site=level.site, minimum=form.cleaned_data["minimum"]

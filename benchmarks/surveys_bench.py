@@ -225,14 +225,28 @@ def main() -> None:
     manager.groups.add(Group.objects.get(name=Role.MANAGER))
     client = Client()
     client.force_login(manager)
-    report(
-        "results page (HTML)", measure(client, reverse("surveys:campaign-results", args=[campaign.pk]), args.requests)
+    page = reverse("surveys:campaign-results", args=[campaign.pk])
+    api = reverse("survey-campaign-results", args=[campaign.pk])
+    # Open campaign: every request aggregates the 500,000 answers (and the previous
+    # campaign's, which is closed and so cached after the first request).
+    Campaign.objects.filter(pk=campaign.pk).update(
+        status=Campaign.Status.OPEN, closes_at=timezone.now() + timedelta(days=1)
     )
-    report("results API (JSON)", measure(client, reverse("survey-campaign-results", args=[campaign.pk]), args.requests))
+    report("open: page (HTML)", measure(client, page, args.requests))
+    report("open: API (JSON)", measure(client, api, args.requests))
+    # For scale: a page with a few small queries, on the same machine at the same time.
+    report("baseline: survey list", measure(client, reverse("surveys:survey-list"), args.requests))
+    # Closed campaign: tallies cached; hiding rules and the rest computed per request.
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.CLOSED, closes_at=timezone.now())
+    report("closed: page (HTML)", measure(client, page, args.requests))
+    report("closed: API (JSON)", measure(client, api, args.requests))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_size_pretty(pg_relation_size('survey_answer_aggregate'))")
+        print(f"Index survey_answer_aggregate: {cursor.fetchone()[0]}; load average: {os.getloadavg()}")
     with connection.cursor() as cursor:
         cursor.execute(
             "EXPLAIN (ANALYZE, BUFFERS) SELECT question_id, department_id, number, choice_id, COUNT(*) "
-            "FROM surveys_answer WHERE campaign_id = %s AND (number IS NOT NULL OR choice_id IS NOT NULL) "
+            "FROM surveys_answer WHERE campaign_id = %s "
             "GROUP BY 1, 2, 3, 4",
             [campaign.pk],
         )

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "csp",
     "icity",
     "assets",
+    "schools",
     "tickets",
     "surveys",
 ]
@@ -318,6 +319,8 @@ HEALTH_OUTBOX_MAX_AGE = env_int("HEALTH_OUTBOX_MAX_AGE", 900)
 
 # surveys: how many invitations (and reminders) one sweep queues per campaign.
 SURVEYS_INVITATION_BATCH = env_int("SURVEYS_INVITATION_BATCH", 200)
+# surveys: how long the answer tallies of a closed campaign (which cannot change) stay cached.
+SURVEYS_RESULTS_CACHE_SECONDS = env_int("SURVEYS_RESULTS_CACHE_SECONDS", 60 * 60 * 24)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -349,6 +352,7 @@ SPECTACULAR_SETTINGS = {
         "TicketKindEnum": "tickets.models.Kind",
         "TicketStatusEnum": "tickets.models.Status",
         "AssetStatusEnum": "assets.models.assets.AssetStatus",
+        "QuestionKindEnum": "surveys.models.Question.Kind",
     },
 }
 
@@ -399,6 +403,55 @@ LOGGING = {
 CELERY_BEAT_SCHEDULE |= {
     "assets-low-stock": {"task": "assets.tasks.stock_low_sweep", "schedule": crontab(minute="*/15")},
     "assets-warranty-digest": {"task": "assets.tasks.warranty_digest_sweep", "schedule": crontab(hour=7, minute=5)},
+}
+
+# assets (loans and logistics). Policies per category live in the admin (LoanPolicy); these are the defaults.
+LOANS_DEFAULT_DAYS = env_int("LOANS_DEFAULT_DAYS", 365)
+LOANS_DEFAULT_MAX_EXTENSIONS = env_int("LOANS_DEFAULT_MAX_EXTENSIONS", 2)
+LOANS_DEFAULT_EXTENSION_DAYS = env_int("LOANS_DEFAULT_EXTENSION_DAYS", 30)
+# Categories whose returned units always go to reconditioning (a laptop must be wiped before anyone else gets it).
+LOANS_ALWAYS_RECONDITION = ("laptop",)
+# Quantity-tracked categories handed out for good (consumables) rather than lent.
+LOANS_GIVEN_CATEGORIES = ("mouse", "keyboard", "cable")
+# Reminder stages, in days relative to the due date (negative: before). Each is sent once per due date.
+LOANS_REMINDER_OFFSETS = (-7, -1, 0, 1, 7, 30)
+LOANS_OVERDUE_MANAGER_DAYS = 7  # from this stage on, the borrower's manager gets a copy
+LOANS_OVERDUE_LEAD_DAYS = 30  # from this stage on, the logistics lead is told
+LOANS_LOGISTICS_LEAD_EMAIL = env_str("LOANS_LOGISTICS_LEAD_EMAIL", "")
+LOANS_PICKUP_REMINDER_DAYS = 3  # ready for pick-up and not collected after this many days
+LOANS_APPROVAL_NUDGE_WORKING_DAYS = 2
+CELERY_BEAT_SCHEDULE |= {
+    "loans-reminders": {"task": "assets.tasks.loan_reminder_sweep", "schedule": crontab(minute=10)},
+    "loans-logistics-digest": {"task": "assets.tasks.logistics_digest_sweep", "schedule": crontab(hour=7, minute=30)},
+    "loans-recovery": {"task": "assets.tasks.recovery_sweep", "schedule": crontab(minute="*/30")},
+}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "LoanStatusEnum": "assets.models.loans.Loan.Status",
+    "LoanLineStateEnum": "assets.models.loans.LoanLine.State",
+    "EquipmentRequestStatusEnum": "assets.models.requests.EquipmentRequest.Status",
+    "DeliveryRunStatusEnum": "assets.models.deliveries.DeliveryRun.Status",
+    "DeliveryRunKindEnum": "assets.models.deliveries.DeliveryRun.Kind",
+    "ConditionEnum": "assets.models.assets.Condition",
+    "AssetStatusEnum": "assets.models.assets.AssetStatus",
+}
+
+# schools (school PC programme): retention of pupils' personal data, guardian links, no-shows.
+SCHOOLS_RETENTION_DAYS = env_int("SCHOOLS_RETENTION_DAYS", 90)
+SCHOOLS_LINK_VALID_DAYS = env_int("SCHOOLS_LINK_VALID_DAYS", 30)
+SCHOOLS_NO_SHOW_GRACE_HOURS = env_int("SCHOOLS_NO_SHOW_GRACE_HOURS", 24)
+SCHOOLS_BOOKING_DAYS_AHEAD = env_int("SCHOOLS_BOOKING_DAYS_AHEAD", 21)
+SCHOOLS_YEAR_END = (6, 30)  # pupils' loans are due at the end of the school year (month, day)
+CELERY_BEAT_SCHEDULE |= {
+    "schools-reminders": {"task": "schools.tasks.appointment_reminder_sweep", "schedule": crontab(minute=10)},
+    "schools-no-shows": {"task": "schools.tasks.no_show_sweep", "schedule": crontab(minute=20)},
+    "schools-anonymise": {"task": "schools.tasks.anonymise_sweep", "schedule": crontab(hour=3, minute=30)},
+    "schools-returns": {"task": "schools.tasks.return_reminder_sweep", "schedule": crontab(hour=8, minute=15)},
+}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "PupilStatusEnum": "schools.models.Pupil.Status",
+    "AppointmentStatusEnum": "schools.models.Appointment.Status",
 }
 
 # Helpdesk (tickets app). Durations in business hours/days are counted on the

@@ -35,3 +35,10 @@ class CampaignAdmin(admin.ModelAdmin):
     list_display = ["name", "status", "opens_at", "closes_at", "anonymous"]
     list_filter = ["status", "anonymous"]
     readonly_fields = ["status", "launched_at", "closed_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status != Campaign.Status.DRAFT:
+            # Answers were given under the announced anonymity and audience: they stay.
+            fields += ["survey", "anonymous", "audience_kind", "audience_params"]
+        return fields

@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -21,6 +21,7 @@ from .serializers import (
     CampaignCreateSerializer,
     CampaignResultsSerializer,
     CampaignSerializer,
+    SurveyCreateSerializer,
     SurveySerializer,
     UnusableSerializer,
 )
@@ -28,7 +29,7 @@ from .serializers import (
 ManagerOnly = HasRole.of(Role.MANAGER)
 
 
-class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
+class SurveyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Survey definitions with their sections, questions and choices (managers only)."""
 
     serializer_class = SurveySerializer
@@ -47,6 +48,15 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
             )
         )
 
+    @extend_schema(request=SurveyCreateSerializer, responses={201: SurveySerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = SurveyCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        sections = data.pop("sections")
+        survey = services.survey_create(texts=data, sections=sections, by=request.user)
+        return Response(SurveySerializer(self.get_queryset().get(pk=survey.pk)).data, status=status.HTTP_201_CREATED)
+
     @extend_schema(request=None, responses={201: SurveySerializer})
     @action(detail=True, methods=["post"])
     def copy(self, request, pk=None):
@@ -64,10 +74,7 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     ordering = ["-opens_at"]
 
     def get_queryset(self):
-        return Campaign.objects.annotate(
-            invited=Count("invitations"),
-            answered=Count("invitations", filter=Q(invitations__status="answered")),
-        )
+        return Campaign.objects.with_counts()
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -117,6 +124,11 @@ class AnswerView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = [AnonRateThrottle]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response._has_been_logged = True  # the path holds the token (see views.keep_tokens_out_of_logs)
+        return response
 
     @extend_schema(responses={200: AnswerFormSerializer, 404: UnusableSerializer, 410: UnusableSerializer})
     def get(self, request, token: str):

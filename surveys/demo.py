@@ -231,7 +231,7 @@ def _fill_closed_campaign(
             anonymous=campaign.anonymous,
             user=None if campaign.anonymous else person,
             department_id=person.department_id,
-            language=person.language,
+            language="" if campaign.anonymous else person.language,
             submitted_on=None if campaign.anonymous else campaign.opens_at.date() + timedelta(days=rng.randrange(days)),
         )
         responses.append(response)
@@ -300,6 +300,12 @@ def seed_surveys(*, rng: random.Random, stdout=None, **kwargs) -> None:
 
     now = timezone.now()
     survey_now = services.survey_copy(survey=survey_2021, by=manager)
+    Survey.objects.filter(pk=survey_now.pk).update(
+        title_fr=f"Enquête de satisfaction i-CITY {now.year}",
+        title_nl=f"Tevredenheidsenquête i-CITY {now.year}",
+        title_en=f"i-CITY satisfaction survey {now.year}",
+    )
+    survey_now.refresh_from_db()
     campaign_now = services.campaign_create(
         survey=survey_now,
         name=f"Satisfaction {now.year} — helpdesk, matériel, applications",

@@ -40,9 +40,11 @@ def response_rows(campaign: Campaign):
     shown = visible_department_ids(campaign)
     departments = {department.pk: department.name for department in Department.objects.filter(pk__in=shown)}
     choice_labels = {choice.pk: choice.label for question in questions for choice in question.choice_list}
-    header = [_("Response"), _("Department"), _("Language")]
+    # Anonymous: no column that narrows a row down to a person beyond the department
+    # (itself blanked for small groups); the language would, in a small department.
+    header = [_("Response"), _("Department")]
     if not campaign.anonymous:
-        header += [_("Submitted on"), _("Email"), _("Name")]
+        header += [_("Language"), _("Submitted on"), _("Email"), _("Name")]
     header += [question.text for question in questions]
     yield [neutralise(value) for value in header]
     responses = Response.objects.filter(campaign=campaign).select_related("user").order_by("id")
@@ -62,10 +64,11 @@ def response_rows(campaign: Campaign):
         for response in chunk:
             number += 1
             department = departments.get(response.department_id, "") if response.department_id in shown else ""
-            row = [number, department, response.language]
+            row = [number, department]
             if not campaign.anonymous:
                 user = response.user
                 row += [
+                    response.language,
                     response.submitted_on.isoformat() if response.submitted_on else "",
                     user.email if user else "",
                     user.get_full_name() if user else "",

@@ -11,6 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -171,6 +172,18 @@ class Choice(models.Model):
         return _localised(self, "label", language)
 
 
+class CampaignQuerySet(models.QuerySet):
+    def with_counts(self):
+        """Invited and answered per campaign, counted on the (campaign, status) index
+        for the campaigns of the page only, not by joining every invitation."""
+        invitations = Invitation.objects.filter(campaign=models.OuterRef("pk")).order_by().values("campaign")
+        count = models.Count("*")
+        return self.annotate(
+            invited=Coalesce(models.Subquery(invitations.annotate(n=count).values("n")), 0),
+            answered=Coalesce(models.Subquery(invitations.filter(status="answered").annotate(n=count).values("n")), 0),
+        )
+
+
 class Campaign(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -212,6 +225,8 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     launched_at = models.DateTimeField(_("launched"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("campaign")
@@ -288,7 +303,7 @@ class Invitation(models.Model):
 class Response(models.Model):
     """A submitted questionnaire.
 
-    Anonymous: random id, no person, no time at all (an access log that shows
+    Anonymous: random id, no person, no language, no time at all (an access log that shows
     when a token was used must not match a response by its date), and answers
     with random ids too, so that row order reveals nothing.
     """
@@ -310,7 +325,7 @@ class Response(models.Model):
     department = models.ForeignKey(
         Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    language = models.CharField(_("language"), max_length=2, default="fr")
+    language = models.CharField(_("language"), max_length=2, blank=True)  # identified campaigns only
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
 
     class Meta:

@@ -11,7 +11,9 @@ alone would still be small enough to be worked out by subtraction.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from icity.models import Department
@@ -56,6 +58,10 @@ class QuestionResult:
         return self.csat
 
     @property
+    def trend_size(self) -> float | None:
+        return None if self.trend is None else abs(self.trend)
+
+    @property
     def trend(self) -> float | None:
         if self.previous is None or self.headline is None or self.previous.headline is None:
             return None
@@ -91,36 +97,67 @@ def visible_groups(sizes: dict, min_size: int) -> tuple[set, int]:
     return {key for key in sizes if key not in hidden}, hidden_total
 
 
-def campaign_results(campaign: Campaign, *, with_previous: bool = True) -> CampaignResults:
-    invitation_counts = dict(
-        Invitation.objects.filter(campaign=campaign).values_list("status").annotate(n=Count("*")).order_by()
-    )
-    invited = sum(invitation_counts.values())
-    sizes = dict(
-        Response.objects.filter(campaign=campaign).values_list("department_id").annotate(n=Count("*")).order_by()
-    )
-    responded = sum(sizes.values())
-    shown, hidden_total = visible_groups(sizes, campaign.min_group_size)
-    names = {department.pk: department.name for department in Department.objects.filter(pk__in=[k for k in shown if k])}
-    visible_departments = sorted(
-        ((key, names.get(key) or _("No department"), sizes[key]) for key in shown), key=lambda item: item[1]
-    )
+def answer_tallies(campaign: Campaign) -> list[tuple]:
+    """(question, department, score, choice, count) for every answer group of a campaign.
 
-    sections = survey_questions(campaign.survey)
-    questions = [question for section in sections for question in section.question_list]
-    scores: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))  # q -> dept -> score -> n
-    choice_counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    rows = (
+    A closed campaign's answers can no longer change, so its tallies are
+    cached; the hiding rules are still applied afresh on every read.
+    """
+    key = f"surveys:tallies:{campaign.pk}"
+    closed = campaign.status == Campaign.Status.CLOSED
+    if closed:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    rows = list(
         Answer.objects.filter(campaign=campaign)
-        .filter(Q(number__isnull=False) | Q(choice__isnull=False))
         .values_list("question_id", "department_id", "number", "choice_id")
         .annotate(n=Count("*"))
         .order_by()
     )
-    for question_id, department_id, number, choice_id, count in rows:
+    if closed:
+        cache.set(key, rows, timeout=settings.SURVEYS_RESULTS_CACHE_SECONDS)
+    return rows
+
+
+def campaign_results(campaign: Campaign, *, with_previous: bool = True) -> CampaignResults:
+    """Everything the results page shows. The previous campaign (``with_previous``)
+    is computed without its department breakdown, which the page does not show."""
+    invitation_counts = dict(
+        Invitation.objects.filter(campaign=campaign).values_list("status").annotate(n=Count("*")).order_by()
+    )
+    invited = sum(invitation_counts.values())
+    # Department sizes feed the breakdown, which is not shown for the previous campaign.
+    if with_previous or not invited:
+        sizes = dict(
+            Response.objects.filter(campaign=campaign).values_list("department_id").annotate(n=Count("*")).order_by()
+        )
+        responded = sum(sizes.values())
+    else:
+        sizes = {}
+        responded = invitation_counts.get(Invitation.Status.ANSWERED, 0)
+    shown, hidden_total = visible_groups(sizes, campaign.min_group_size)
+    names = {}
+    if shown:
+        names = {department.pk: department.name for department in Department.objects.filter(pk__in=shown)}
+    visible_departments = sorted(
+        ((key, names.get(key) or _("No department"), sizes[key]) for key in shown), key=lambda item: item[1]
+    )
+
+    if with_previous:
+        sections = survey_questions(campaign.survey)
+        questions = [question for section in sections for question in section.question_list]
+    else:  # the previous campaign only lends its scores to the trend
+        sections = []
+        questions = list(Question.objects.filter(section__survey_id=campaign.survey_id, kind__in=["rating", "nps"]))
+        for question in questions:
+            question.choice_list = []
+    scores: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))  # q -> dept -> score -> n
+    choice_counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for question_id, department_id, number, choice_id, count in answer_tallies(campaign):
         if number is not None:
             scores[question_id][department_id][number] += count
-        else:
+        elif choice_id is not None:
             choice_counts[question_id][choice_id] += count
     results: dict[int, QuestionResult] = {}
     for question in questions:

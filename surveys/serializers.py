@@ -45,6 +45,45 @@ class SurveySerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
+class ChoiceInputSerializer(serializers.Serializer):
+    label_fr = serializers.CharField(max_length=200)
+    label_nl = serializers.CharField(max_length=200)
+    label_en = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class QuestionInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Question.Kind.choices)
+    required = serializers.BooleanField(default=True)
+    text_fr = serializers.CharField(max_length=500)
+    text_nl = serializers.CharField(max_length=500)
+    text_en = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    choices = ChoiceInputSerializer(many=True, required=False, default=list)
+
+    def validate(self, data):
+        if data["kind"] in (Question.Kind.SINGLE, Question.Kind.MULTIPLE) and len(data["choices"]) < 2:
+            raise serializers.ValidationError({"choices": "A choice question needs at least two choices."})
+        if data["kind"] not in (Question.Kind.SINGLE, Question.Kind.MULTIPLE) and data["choices"]:
+            raise serializers.ValidationError({"choices": "Only choice questions have choices."})
+        return data
+
+
+class SectionInputSerializer(serializers.Serializer):
+    title_fr = serializers.CharField(max_length=200)
+    title_nl = serializers.CharField(max_length=200)
+    title_en = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    questions = QuestionInputSerializer(many=True)
+
+
+class SurveyCreateSerializer(serializers.Serializer):
+    title_fr = serializers.CharField(max_length=200)
+    title_nl = serializers.CharField(max_length=200)
+    title_en = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    intro_fr = serializers.CharField(required=False, allow_blank=True, default="")
+    intro_nl = serializers.CharField(required=False, allow_blank=True, default="")
+    intro_en = serializers.CharField(required=False, allow_blank=True, default="")
+    sections = SectionInputSerializer(many=True)
+
+
 class CampaignSerializer(serializers.ModelSerializer):
     invited = serializers.IntegerField(read_only=True)
     answered = serializers.IntegerField(read_only=True)

@@ -91,6 +91,37 @@ def question_add(
 
 
 @transaction.atomic
+def survey_create(*, texts: dict[str, str], sections: list[dict], by=None) -> Survey:
+    """A survey with its sections, questions and choices, all or nothing.
+
+    ``texts`` holds title_fr/nl/en and intro_fr/nl/en; each section has
+    ``title_fr/nl/en`` and ``questions`` (kind, required, text_fr/nl/en,
+    choices: [{"label_fr", "label_nl", "label_en"}]).
+    """
+    survey = Survey.objects.create(
+        **{key: texts.get(key, "") for key in ("title_fr", "title_nl", "title_en", "intro_fr", "intro_nl", "intro_en")},
+        created_by=by,
+    )
+    for section_data in sections:
+        section = section_add(
+            survey=survey,
+            titles={language: section_data.get(f"title_{language}", "") for language in ("fr", "nl", "en")},
+        )
+        for question_data in section_data.get("questions", []):
+            question_add(
+                section=section,
+                kind=question_data["kind"],
+                required=question_data.get("required", True),
+                texts={language: question_data.get(f"text_{language}", "") for language in ("fr", "nl", "en")},
+                choices=[
+                    {language: choice.get(f"label_{language}", "") for language in ("fr", "nl", "en")}
+                    for choice in question_data.get("choices", [])
+                ],
+            )
+    return survey
+
+
+@transaction.atomic
 def survey_copy(*, survey: Survey, by) -> Survey:
     """A new survey with the same sections, questions and choices.
 
@@ -289,7 +320,7 @@ def _send_invitations(*, campaign: Campaign, now: datetime, batch_size: int) -> 
     batch = list(
         Invitation.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("user")
-        .filter(campaign=campaign, sent_at__isnull=True, status=Invitation.Status.PENDING)
+        .filter(campaign=campaign, sent_at__isnull=True, status=Invitation.Status.PENDING, user__is_active=True)
         .order_by("id")[:batch_size]
     )
     for invitation in batch:
@@ -313,6 +344,7 @@ def _send_reminders(*, campaign: Campaign, now: datetime, batch_size: int) -> in
         .filter(
             campaign=campaign,
             status=Invitation.Status.PENDING,
+            user__is_active=True,
             sent_at__isnull=False,
             reminders_sent__lt=campaign.max_reminders,
             last_contact__lte=due_before,
@@ -467,7 +499,7 @@ def response_submit(*, token: str, raw: dict | None = None, now: datetime | None
         anonymous=campaign.anonymous,
         user=None if campaign.anonymous else user,
         department_id=user.department_id,
-        language=(user.language or "fr")[:2],
+        language="" if campaign.anonymous else (user.language or "")[:2],
         submitted_on=None if campaign.anonymous else timezone.localdate(now),
     )
     rows = []

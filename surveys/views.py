@@ -1,8 +1,10 @@
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -23,10 +25,7 @@ PAGE_SIZE = 25
 
 
 def _campaigns_with_counts():
-    return Campaign.objects.select_related("survey").annotate(
-        invited=Count("invitations"),
-        answered=Count("invitations", filter=Q(invitations__status="answered")),
-    )
+    return Campaign.objects.select_related("survey").with_counts()
 
 
 def _get_survey(request, pk: int) -> Survey:
@@ -312,6 +311,20 @@ def campaign_comments_export(request, pk: int):
 # --- Answering by token (no login) ----------------------------------------
 
 
+def keep_tokens_out_of_logs(view):
+    """Django logs every 4xx response with its path; here the path holds the
+    token, and a log line saying when a token was refused or corrected would
+    help link people to answers. Mark these responses as already logged."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response._has_been_logged = True
+        return response
+
+    return wrapped
+
+
 def _localise(sections, language: str) -> None:
     for section in sections:
         section.label = section.title_in(language)
@@ -337,6 +350,7 @@ def _answer_language(request, invitation) -> str:
 
 
 @never_cache
+@keep_tokens_out_of_logs
 def answer(request, token: str):
     try:
         invitation = services.invitation_for_token(token)
@@ -361,6 +375,7 @@ def answer(request, token: str):
 
 
 @never_cache
+@keep_tokens_out_of_logs
 def answer_section(request, token: str, step: int):
     try:
         invitation = services.invitation_for_token(token)
@@ -436,6 +451,7 @@ def answer_done(request):
 
 
 @never_cache
+@keep_tokens_out_of_logs
 def opt_out(request, token: str):
     try:
         invitation = services.invitation_for_token(token)

@@ -1,7 +1,7 @@
 """REST API: the same scoping as the pages (tickets.access), writable fields allow-listed."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -81,8 +81,6 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             tickets = visible_tickets(user).order_by("-updated_at", "-pk")
             text = request.query_params.get("q", "").strip()[:200]
             if text:
-                from django.db.models import Q
-
                 tickets = tickets.filter(
                     Q(reference__iexact=text) | Q(title__icontains=text) | Q(description__icontains=text)
                 )
@@ -161,6 +159,11 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 )
             except DjangoValidationError as error:
                 raise _drf_error(error) from error
+            if comment.pk is None:
+                # The ticket was closed: the message opened a linked follow-up ticket instead.
+                return Response(
+                    {"follow_up_ticket": TicketDetailSerializer(comment.ticket).data}, status=status.HTTP_201_CREATED
+                )
             return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
         attachments = Attachment.objects.all() if agent else Attachment.objects.filter(is_internal=False)
         comments = Comment.objects.filter(ticket=ticket).select_related("author")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from icity.models import User
 
 from .models import Category, Channel, Level, NotificationKind, Status, Team
-from .queries import agents
+from .queries import agent_choices, category_choices, team_choices
 from .services import TRANSITIONS
 
 IMPACT_CHOICES = [
@@ -129,23 +129,26 @@ class TransitionForm(forms.Form):
         self.fields["status"].choices = [(status.value, status.label) for status in allowed]
 
 
-class AgentChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, user: User) -> str:
-        return user.get_full_name() or user.email
-
-
 class TicketUpdateForm(forms.Form):
     impact = forms.ChoiceField(label=_("Impact"), choices=Level.choices)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Level.choices)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False)
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
-    assignee = AgentChoiceField(label=_("Assignee"), queryset=User.objects.none(), required=False)
+    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None)
+    team = forms.TypedChoiceField(label=_("Team"), required=False, coerce=int, empty_value=None)
+    assignee = forms.TypedChoiceField(label=_("Assignee"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(is_active=True).order_by("name_fr")
-        self.fields["team"].queryset = Team.objects.order_by("name")
-        self.fields["assignee"].queryset = agents()
+        self.fields["category"].choices = [("", "—"), *category_choices()]
+        self.fields["team"].choices = [("", "—"), *team_choices()]
+        self.fields["assignee"].choices = [("", "—"), *agent_choices()]
+
+    def clean(self):
+        data = super().clean()
+        # Ids were checked against the choices; turn them into objects for the services.
+        data["category"] = Category.objects.filter(pk=data.get("category")).first() if data.get("category") else None
+        data["team"] = Team.objects.filter(pk=data.get("team")).first() if data.get("team") else None
+        data["assignee"] = User.objects.filter(pk=data.get("assignee")).first() if data.get("assignee") else None
+        return data
 
 
 class ReferenceForm(forms.Form):
@@ -163,8 +166,8 @@ BULK_ACTION_CHOICES = [
 class BulkForm(forms.Form):
     tickets = forms.TypedMultipleChoiceField(label=_("Tickets"), coerce=int, choices=[])
     action = forms.ChoiceField(label=_("Action"), choices=BULK_ACTION_CHOICES)
-    assignee = AgentChoiceField(label=_("Assignee"), queryset=User.objects.none(), required=False)
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+    assignee = forms.TypedChoiceField(label=_("Assignee"), required=False, coerce=int, empty_value=None)
+    team = forms.TypedChoiceField(label=_("Team"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(
         label=_("Status"), choices=[(s.value, s.label) for s in Status if s != Status.MERGED], required=False
     )
@@ -173,8 +176,8 @@ class BulkForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = agents()
-        self.fields["team"].queryset = Team.objects.order_by("name")
+        self.fields["assignee"].choices = [("", "—"), *agent_choices()]
+        self.fields["team"].choices = [("", "—"), *team_choices()]
         ids = self.data.getlist("tickets") if hasattr(self.data, "getlist") else self.data.get("tickets", [])
         self.fields["tickets"].choices = [(value, value) for value in ids if str(value).isdigit()][:200]
 
@@ -185,6 +188,8 @@ class BulkForm(forms.Form):
             self.add_error("status", _("Choose a status."))
         if action == "priority" and not (data.get("impact") and data.get("urgency")):
             self.add_error("impact", _("Choose an impact and an urgency."))
+        data["assignee"] = User.objects.filter(pk=data.get("assignee")).first() if data.get("assignee") else None
+        data["team"] = Team.objects.filter(pk=data.get("team")).first() if data.get("team") else None
         return data
 
     def value(self):

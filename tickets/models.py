@@ -129,7 +129,7 @@ class ReferenceCounter(models.Model):
 class Status(models.TextChoices):
     NEW = "new", _("New")
     IN_PROGRESS = "in_progress", _("In progress")
-    WAITING_REQUESTER = "waiting_requester", _("Waiting for you")
+    WAITING_REQUESTER = "waiting_requester", _("Waiting for the requester")
     WAITING_THIRD_PARTY = "waiting_third_party", _("Waiting for a third party")
     RESOLVED = "resolved", _("Resolved")
     CLOSED = "closed", _("Closed")
@@ -223,7 +223,7 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     time_spent_minutes = models.PositiveIntegerField(_("time spent (minutes)"), default=0)
     # Reference, title, description and every comment, for agents' full-text search
-    # (a GIN expression index on PostgreSQL, see migration 0002).
+    # (a stored tsvector column with a GIN index on PostgreSQL, see migration 0006).
     search_document = models.TextField(default="", blank=True, editable=False)
 
     class Meta:
@@ -238,6 +238,13 @@ class Ticket(models.Model):
                 condition=models.Q(status__in=["new", "in_progress", "waiting_requester", "waiting_third_party"]),
             ),
             models.Index(fields=["team", "status"], name="ticket_team_status"),
+            models.Index(
+                fields=["team"],
+                name="ticket_unassigned_open",
+                condition=models.Q(
+                    assignee__isnull=True, status__in=["new", "in_progress", "waiting_requester", "waiting_third_party"]
+                ),
+            ),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["requester", "-updated_at"], name="ticket_requester_recent"),
             models.Index(fields=["-created_at"], name="ticket_created"),

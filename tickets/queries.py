@@ -8,9 +8,10 @@ import re
 from datetime import datetime, time, timedelta
 
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -74,13 +75,14 @@ class QueueFilterForm(forms.Form):
     view = forms.ChoiceField(label=_("View"), required=False, choices=[])
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     status = forms.MultipleChoiceField(label=_("Status"), required=False, choices=Status.choices)
-    team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=Team.objects.order_by("name"))
+    # Plain lists built with one query each (no per-render queryset iteration).
+    team = forms.TypedChoiceField(label=_("Team"), required=False, coerce=int, empty_value=None)
     assignee = forms.CharField(label=_("Assignee"), required=False, max_length=20)
-    category = forms.ModelChoiceField(label=_("Category"), required=False, queryset=Category.objects.none())
+    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None)
     priority = forms.TypedMultipleChoiceField(label=_("Priority"), required=False, choices=Priority.choices, coerce=int)
     sla = forms.ChoiceField(label=_("SLA"), required=False, choices=[("", "—"), *SLA_STATES])
     requester = forms.CharField(label=_("Requester"), required=False, max_length=100)
-    department = forms.ModelChoiceField(label=_("Department"), required=False, queryset=Department.objects.none())
+    department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int, empty_value=None)
     created_from = forms.DateField(
         label=_("Opened from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -93,8 +95,9 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["view"].choices = [(key, label) for key, (label, _q) in saved_views(user).items()]
-        self.fields["category"].queryset = Category.objects.filter(is_active=True).order_by("name_fr")
-        self.fields["department"].queryset = Department.objects.order_by("name_fr")
+        self.fields["team"].choices = [("", "—"), *team_choices()]
+        self.fields["category"].choices = [("", "—"), *category_choices()]
+        self.fields["department"].choices = [("", "—"), *department_choices()]
 
     def valid_data(self) -> dict:
         """Fields that validated; invalid ones are dropped (ignored), never passed on."""
@@ -113,8 +116,8 @@ def search(queryset: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
         # A reference goes straight to its unique index.
         return queryset.filter(reference=text.upper())
     if connection.vendor == "postgresql":
-        # Matches the GIN expression index of migration 0002.
-        vector = SearchVector("search_document", config="simple")
+        # The stored, GIN-indexed generated column of migration 0006.
+        vector = RawSQL('"tickets_ticket"."search_vector"', [], output_field=SearchVectorField())
         query = SearchQuery(text, config="simple", search_type="websearch")
         return queryset.annotate(search=vector).filter(search=query)
     return queryset.filter(search_document__icontains=text)
@@ -129,7 +132,7 @@ def filter_queue(queryset: QuerySet[Ticket], data: dict, user, *, now: datetime 
     if data.get("status"):
         queryset = queryset.filter(status__in=data["status"])
     if data.get("team"):
-        queryset = queryset.filter(team=data["team"])
+        queryset = queryset.filter(team_id=data["team"])
     assignee = (data.get("assignee") or "").strip()
     if assignee == "me":
         queryset = queryset.filter(assignee=user)
@@ -139,7 +142,7 @@ def filter_queue(queryset: QuerySet[Ticket], data: dict, user, *, now: datetime 
         queryset = queryset.filter(assignee_id=int(assignee))
     if data.get("category"):
         category = data["category"]
-        queryset = queryset.filter(Q(category=category) | Q(category__parent=category))
+        queryset = queryset.filter(Q(category_id=category) | Q(category__parent_id=category))
     if data.get("priority"):
         queryset = queryset.filter(priority__in=data["priority"])
     sla_state = data.get("sla")
@@ -160,7 +163,7 @@ def filter_queue(queryset: QuerySet[Ticket], data: dict, user, *, now: datetime 
             | Q(requester__first_name__icontains=requester)
         )
     if data.get("department"):
-        queryset = queryset.filter(requester__department=data["department"])
+        queryset = queryset.filter(requester__department_id=data["department"])
     tz = timezone.get_current_timezone()
     if data.get("created_from"):
         queryset = queryset.filter(created_at__gte=datetime.combine(data["created_from"], time.min, tzinfo=tz))
@@ -196,6 +199,23 @@ def queue_rows(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
         "category__name_fr",
         "category__name_nl",
     )
+
+
+def team_choices() -> list[tuple[int, str]]:
+    return list(Team.objects.order_by("name").values_list("id", "name"))
+
+
+def category_choices() -> list[tuple[int, str]]:
+    categories = Category.objects.filter(is_active=True).select_related("parent").order_by("parent__name_fr", "name_fr")
+    return [(c.pk, f"{c.parent.name} › {c.name}" if c.parent_id else c.name) for c in categories]
+
+
+def department_choices() -> list[tuple[int, str]]:
+    return [(d.pk, d.name) for d in Department.objects.order_by("name_fr")]
+
+
+def agent_choices() -> list[tuple[int, str]]:
+    return [(user.pk, user.get_full_name() or user.email) for user in agents().only("first_name", "last_name", "email")]
 
 
 def agents() -> QuerySet[User]:

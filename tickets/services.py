@@ -159,14 +159,19 @@ def _lock(ticket: Ticket) -> Ticket:
 
 
 def _least_loaded_agent(team: Team) -> User | None:
+    """The available agent member with the fewest open tickets (ties: the oldest account)."""
     away = AgentPreference.objects.filter(available=False).values("user_id")
-    return (
-        team.members.filter(is_active=True, groups__name=Role.AGENT)
-        .exclude(pk__in=away)
-        .annotate(load=Count("assigned_tickets", filter=Q(assigned_tickets__status__in=OPEN_STATUSES)))
-        .order_by("load", "pk")
-        .first()
+    members = list(team.members.filter(is_active=True, groups__name=Role.AGENT).exclude(pk__in=away).order_by("pk"))
+    if not members:
+        return None
+    # One grouped count on the (assignee, status) index rather than a join over every ticket.
+    loads = dict(
+        Ticket.objects.filter(assignee__in=members, status__in=OPEN_STATUSES)
+        .values_list("assignee_id")
+        .annotate(count=Count("pk"))
+        .values_list("assignee_id", "count")
     )
+    return min(members, key=lambda member: (loads.get(member.pk, 0), member.pk))
 
 
 def _search_text(*parts: str) -> str:
@@ -217,7 +222,12 @@ def ticket_open(
         ticket.assignee = _least_loaded_agent(team)
     _schedule_sla(ticket)
     ticket.search_document = _search_text(ticket.reference, ticket.title, ticket.description)
-    ticket.full_clean(exclude=["reference", "requester", "opened_by", "category", "team", "assignee", "follow_up_of"])
+    # Field checks only: the database enforces the constraints and the unique reference.
+    ticket.full_clean(
+        exclude=["reference", "requester", "opened_by", "category", "team", "assignee", "follow_up_of"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     ticket.save()
     _event(ticket, opened_by, "created", "", ticket.reference, at=now)
     if follow_up_of is not None:
@@ -631,6 +641,8 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: User) -> Ticket:
     locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")}
     source, target = locked[source.pk], locked[target.pk]
     _require_manage(actor, source)
+    if target.status not in FINAL_STATUSES:
+        _require_manage(actor, target)
     if target.status in FINAL_STATUSES:
         raise ValidationError(
             _("Ticket %(reference)s is finished; merge into an open ticket.") % {"reference": target.reference}

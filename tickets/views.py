@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from icity.models import User
 from icity.roles import Role, role_required
 
 from . import services
@@ -46,6 +47,7 @@ from .models import (
 from .queries import ORDERINGS, QueueFilterForm, filter_queue, queue_rows, saved_view_counts, saved_views
 
 PAGE_SIZE = 50
+QUEUE_COUNT_CAP = 1000
 SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'none'; script-src 'none'"
 
 
@@ -249,7 +251,6 @@ def ticket_comment(request, reference: str):
 @login_required
 def ticket_transition(request, reference: str):
     ticket = get_ticket_for_user(request.user, reference)
-    form = TransitionForm(request.POST, current=ticket.status)
     to_status = request.POST.get("status", "")
     if to_status not in Status.values:
         messages.error(request, _("Unknown status."))
@@ -262,7 +263,6 @@ def ticket_transition(request, reference: str):
         messages.error(request, _errors(error))
     else:
         messages.success(request, _("Status changed to “%(status)s”.") % {"status": Status(to_status).label})
-    del form
     return redirect(ticket)
 
 
@@ -271,8 +271,18 @@ def ticket_transition(request, reference: str):
 def ticket_watch(request, reference: str):
     ticket = get_ticket_for_user(request.user, reference)
     watching = request.POST.get("watch") == "1"
+    email = request.POST.get("email", "").strip().lower()[:254]
+    person = request.user
+    if email and is_agent(request.user):
+        person = User.objects.filter(email__iexact=email, is_active=True).first()
+        if person is None:
+            messages.error(request, _("No active account has this email address."))
+            return redirect(ticket)
     if not watching or is_agent(request.user):
-        services.ticket_watch(ticket=ticket, actor=request.user, user=request.user, watching=watching)
+        try:
+            services.ticket_watch(ticket=ticket, actor=request.user, user=person, watching=watching)
+        except ValidationError as error:
+            messages.error(request, _errors(error))
     return redirect(ticket)
 
 
@@ -313,10 +323,18 @@ def queue(request):
     form = QueueFilterForm(request.GET or None, user=request.user)
     data = form.valid_data() if request.GET else {}
     tickets = filter_queue(visible_tickets(request.user), data, request.user)
-    page = Paginator(queue_rows(tickets), PAGE_SIZE).get_page(request.GET.get("page"))
     view = data.get("view") or "open"
     views = saved_views(request.user)
     counts = saved_view_counts(request.user)
+    paginator = Paginator(queue_rows(tickets), PAGE_SIZE)
+    capped = False
+    if view in counts and not any(value for key, value in data.items() if key not in ("view", "sort")):
+        paginator.count = counts[view]  # a plain saved view: its count is already known
+    else:
+        # Filtered or searched: count at most QUEUE_COUNT_CAP rows; beyond that, refine the filters.
+        paginator.count = min(tickets.order_by()[: QUEUE_COUNT_CAP + 1].count(), QUEUE_COUNT_CAP)
+        capped = paginator.count == QUEUE_COUNT_CAP
+    page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     sort_params = request.GET.copy()
@@ -338,6 +356,7 @@ def queue(request):
             "sort": data.get("sort") or "priority",
             "bulk_form": BulkForm(),
             "orderings": ORDERINGS,
+            "capped": capped,
         },
     )
 

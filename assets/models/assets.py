@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -88,6 +89,8 @@ class Asset(models.Model):
             models.UniqueConstraint(
                 fields=["manufacturer", "serial"], condition=~models.Q(serial=""), name="asset_serial_unique_per_maker"
             ),
+            # Tags are stored upper-case, so a scan finds them through the unique index.
+            models.CheckConstraint(condition=models.Q(tag=Upper("tag")), name="asset_tag_upper_case"),
             models.CheckConstraint(
                 condition=models.Q(holder__isnull=True) | models.Q(status__in=HELD_STATUSES),
                 name="asset_holder_only_when_held",

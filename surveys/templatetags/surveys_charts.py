@@ -1,6 +1,7 @@
 """Server-rendered SVG bar charts: no script, no CDN, every bar labelled with its number."""
 
 from django import template
+from django.utils.formats import number_format
 
 register = template.Library()
 
@@ -18,8 +19,7 @@ def bar_chart(bars, question):
             {
                 "label": bar.label if len(bar.label) <= 26 else bar.label[:25] + "…",
                 "full_label": bar.label,
-                "count": bar.count,
-                "percent": bar.percent,
+                "value_text": f"{bar.count} ({number_format(bar.percent)}%)",
                 "y": index * ROW_HEIGHT,
                 "text_y": index * ROW_HEIGHT + 18,
                 "width": width,

@@ -26,6 +26,14 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The list's filter choices are cached for a minute; each test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def requester(db):
     return make_user(Role.REQUESTER, language="en")

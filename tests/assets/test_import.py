@@ -170,3 +170,51 @@ def test_missing_required_mapping_is_a_form_error(client, logistics, catalogue):
 def test_agents_cannot_import(client, agent):
     client.force_login(agent)
     assert upload(client, GOOD_CSV.encode()).status_code == 403
+
+
+def test_import_command_dry_run_then_apply(logistics, catalogue, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "fleet.csv"
+    path.write_text("tag,serial,model,site\nIC-300001,Z-1,Dell Latitude 5440,depot\n")
+    call_command("import_inventory", str(path), "--as", logistics.email)
+    assert Asset.objects.count() == 0
+    call_command("import_inventory", str(path), "--as", logistics.email, "--apply")
+    assert Asset.objects.get().tag == "IC-300001"
+    path.write_text("tag,serial,model,site\nIC-300002,Z-2,Nope,depot\n")
+    with pytest.raises(CommandError):
+        call_command("import_inventory", str(path), "--as", logistics.email, "--apply")
+    assert Asset.objects.count() == 1
+
+
+def test_asset_page_shows_sections_registered_by_other_apps(client, logistics, tmp_path, settings):
+    from assets import hooks
+
+    (tmp_path / "linked.html").write_text("<section><h2>Linked tickets</h2>{{ section.count }}</section>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}]
+    section = hooks.AssetSection("test-linked", "linked.html", lambda request, asset: {"count": 7})
+    hooks.register_asset_section(section)
+    try:
+        client.force_login(logistics)
+        page = client.get(make_asset().get_absolute_url()).content.decode()
+        assert "Linked tickets" in page and "7" in page
+    finally:
+        hooks._sections.remove(section)
+
+
+def test_oversized_files_are_refused(client, logistics, catalogue, monkeypatch):
+    import zipfile
+
+    from assets import imports
+
+    client.force_login(logistics)
+    monkeypatch.setattr(imports, "MAX_IMPORT_ROWS", 3)
+    response = upload(client, b"tag,model,site\n" + b"IC-1,Dell Latitude 5440,depot\n" * 5)
+    assert response.status_code == 400 and "more than 3 rows" in response.content.decode()
+    monkeypatch.setattr(imports, "MAX_XLSX_UNPACKED_BYTES", 1000)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", "0" * 100_000)
+    response = upload(client, buffer.getvalue(), name="bomb.xlsx")
+    assert response.status_code == 400 and "too large once unpacked" in response.content.decode()
+    assert ImportBatch.objects.count() == 0

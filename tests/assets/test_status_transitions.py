@@ -139,3 +139,14 @@ def test_bulk_move_changes_site_and_location():
 def test_new_unit_cannot_start_on_loan():
     with pytest.raises(InventoryError):
         asset_create(actor=None, model=ProductModelFactory(), site=SiteFactory(), status=S.ON_LOAN)
+
+
+def test_tags_are_stored_upper_case_and_found_in_any_case(client, agent):
+    from django.db import IntegrityError, transaction
+
+    asset = make_asset(tag="old-77")
+    assert asset.tag == "OLD-77"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type(asset).objects.filter(pk=asset.pk).update(tag="old-77")
+    client.force_login(agent)
+    assert client.get("/equipment/a/old-77/").status_code == 200

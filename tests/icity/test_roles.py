@@ -8,7 +8,7 @@ ROLE_PAGES = {
     Role.AGENT: "tickets:queue",
     Role.LOGISTICS: "assets:logistics",
     Role.MANAGER: "surveys:dashboard",
-    Role.SCHOOL_CONTACT: "assets:school",
+    Role.SCHOOL_CONTACT: "schools:home",
 }
 
 

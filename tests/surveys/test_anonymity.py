@@ -92,3 +92,34 @@ def test_admin_does_not_list_invitations_or_responses():
 
     assert apps.get_model("surveys", "Invitation") not in admin.site._registry
     assert apps.get_model("surveys", "Response") not in admin.site._registry
+
+
+def test_answering_logs_nothing_about_the_person_or_token(client, caplog):
+    import logging
+
+    from surveys import services
+    from tests.surveys.factories import full_answers, make_campaign
+
+    person = make_user(department=DepartmentFactory())
+    campaign = make_campaign(anonymous=True)
+    services.campaign_launch(campaign=campaign)
+    invitation = Invitation.objects.get(user=person)
+    caplog.set_level(logging.DEBUG)
+    services.response_submit(token=invitation.token, raw=full_answers(campaign.survey))
+    client.get(reverse("surveys:answer", args=[invitation.token]))  # "already answered"
+    logged = "\n".join(record.getMessage() for record in caplog.records if not record.name.startswith("django.db"))
+    assert invitation.token not in logged
+    assert person.email not in logged
+
+
+def test_refused_token_requests_are_not_logged_with_their_token(client, caplog):
+    import logging
+
+    from rest_framework.test import APIClient
+
+    caplog.set_level(logging.DEBUG)
+    token = "not-a-real-token-but-looks-like-one-0123456789"
+    client.get(reverse("surveys:answer", args=[token]))
+    client.post(reverse("surveys:answer-section", args=[token, 1]), {"action": "next"})
+    APIClient().get(reverse("survey-answer", args=[token]))
+    assert token not in "\n".join(record.getMessage() for record in caplog.records)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from surveys import services
-from surveys.models import Campaign, Invitation, Response
+from surveys.models import Campaign, Invitation, Response, Survey
 from tests.surveys.factories import full_answers, make_campaign, make_survey, open_campaign, questions
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +121,41 @@ def test_survey_and_campaign_lists_query_counts_do_not_grow(api, manager, django
     for name in ("survey-list", "survey-campaign-list"):
         with django_assert_max_num_queries(8):
             assert api.get(reverse(name)).status_code == 200
+
+
+def test_manager_creates_a_survey_with_nested_questions(api, manager):
+    api.force_authenticate(manager)
+    payload = {
+        "title_fr": "Enquête matériel",
+        "title_nl": "Enquête materiaal",
+        "sections": [
+            {
+                "title_fr": "Matériel",
+                "title_nl": "Materiaal",
+                "questions": [
+                    {"kind": "rating", "text_fr": "Satisfait ?", "text_nl": "Tevreden?"},
+                    {
+                        "kind": "single",
+                        "text_fr": "Type ?",
+                        "text_nl": "Type?",
+                        "choices": [{"label_fr": "A", "label_nl": "A"}, {"label_fr": "B", "label_nl": "B"}],
+                    },
+                ],
+            }
+        ],
+    }
+    response = api.post(reverse("survey-list"), payload, format="json")
+    assert response.status_code == 201, response.json()
+    assert [q["kind"] for q in response.json()["sections"][0]["questions"]] == ["rating", "single"]
+    bad = {
+        **payload,
+        "sections": [{**payload["sections"][0], "questions": [{"kind": "single", "text_fr": "X", "text_nl": "X"}]}],
+    }
+    before = Survey.objects.count()
+    assert api.post(reverse("survey-list"), bad, format="json").status_code == 400
+    assert Survey.objects.count() == before
+
+
+def test_requester_cannot_create_a_survey(api, requester):
+    api.force_authenticate(requester)
+    assert api.post(reverse("survey-list"), {"title_fr": "X"}, format="json").status_code == 403

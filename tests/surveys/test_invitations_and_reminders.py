@@ -102,3 +102,29 @@ def test_campaign_closes_by_itself_at_its_closing_date():
         assert services.campaigns_sweep().closed == 1
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.CLOSED
+
+
+def test_invitation_is_written_in_the_invitees_language():
+    dutch = make_user(language="nl")
+    with time_machine.travel(START, tick=False):
+        campaign = _campaign()
+        services.campaign_launch(campaign=campaign)
+        services.campaigns_sweep()
+        outbox_drain()
+    message = next(m for m in mail.outbox if m.to == [dutch.email])
+    assert message.subject.startswith("Uw mening telt")
+    html = message.alternatives[0][0]
+    assert Invitation.objects.get(user=dutch).token in html
+    assert "anoniem" in message.body
+
+
+def test_people_who_left_get_no_invitation_or_reminder():
+    leaver = make_user()
+    with time_machine.travel(START, tick=False):
+        campaign = _campaign()
+        services.campaign_launch(campaign=campaign)
+        leaver.is_active = False
+        leaver.save(update_fields=["is_active"])
+        assert services.campaigns_sweep().invited == 0
+    with time_machine.travel(START + timedelta(days=10), tick=False):
+        assert services.campaigns_sweep().reminded == 0

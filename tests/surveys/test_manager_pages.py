@@ -179,14 +179,41 @@ def test_dashboard_and_panel_query_counts_do_not_grow(client, manager, django_as
         for index in range(count):
             campaign = make_campaign(survey=survey, name=f"C{index}")
             services.campaign_launch(campaign=campaign)
+            services.survey_copy(survey=survey, by=None)
 
     make(5)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("surveys:dashboard")).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("surveys:survey-list")).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(reverse("icity:role-home", args=["manager"])).status_code == 200
     make(45)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("surveys:dashboard")).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("surveys:survey-list")).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(reverse("icity:role-home", args=["manager"])).status_code == 200
+
+
+def test_manager_home_panel_shows_live_response_rate(client, manager, requester):
+    campaign = make_campaign(name="Satisfaction 2026")
+    services.campaign_launch(campaign=campaign)
+    invitation = campaign.invitations.get(user=requester)
+    from tests.surveys.factories import full_answers
+
+    services.response_submit(token=invitation.token, raw=full_answers(campaign.survey))
+    client.force_login(manager)
+    page = client.get(reverse("icity:role-home", args=["manager"])).content.decode()
+    assert "Satisfaction 2026" in page
+    invited = campaign.invitations.count()
+    assert f"(1 sur {invited})" in page
+
+
+def test_admin_cannot_change_anonymity_once_launched(client, admin_user):
+    campaign = make_campaign()
+    services.campaign_launch(campaign=campaign)
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:surveys_campaign_change", args=[campaign.pk])).content.decode()
+    assert 'name="anonymous"' not in page

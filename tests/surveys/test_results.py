@@ -118,6 +118,7 @@ def test_trend_against_the_previous_campaign_of_a_copied_survey(departments):
     assert rating.previous.csat == 0.0
     assert rating.csat == 100.0
     assert rating.trend == 100.0
+    assert rating.trend_size == 100.0
 
 
 def test_results_page_shows_chart_and_numbers_table(client, manager, departments):
@@ -158,3 +159,16 @@ def test_results_and_comments_query_counts_do_not_grow(client, manager, departme
     for url in urls:
         with django_assert_max_num_queries(16):
             assert client.get(url).status_code == 200
+
+
+def test_chart_numbers_are_not_localised_in_french(client, manager, departments):
+    campaign = open_campaign()
+    respond(campaign, _people(departments[0], 3), rating=4)
+    respond(campaign, _people(departments[0], 4), rating=2)
+    client.force_login(manager)
+    page = client.get(
+        reverse("surveys:campaign-results", args=[campaign.pk]), HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert 'width="141.6"' in svg  # 42.9 % of 330 px, with a dot
+    assert "3 (42,9%)" in svg  # the visible numbers follow the language

@@ -103,3 +103,18 @@ def test_teams_and_categories_listed(client, requester, category):
 
 def test_anonymous_refused(client):
     assert client.get("/api/v1/tickets/").status_code in (401, 403)
+
+
+def test_reply_on_closed_ticket_through_api_opens_follow_up(client, requester, team_agent, category):
+    from tickets import services
+
+    ticket = open_ticket(requester, category=category)
+    services.ticket_transition(ticket=ticket, actor=team_agent, to_status=Status.RESOLVED)
+    services.ticket_transition(ticket=ticket, actor=requester, to_status=Status.CLOSED)
+    client.force_login(requester)
+    response = client.post(
+        f"/api/v1/tickets/{ticket.reference}/comments/", {"body": "Encore"}, content_type="application/json"
+    )
+    assert response.status_code == 201
+    follow_up = Ticket.objects.get(reference=response.json()["follow_up_ticket"]["reference"])
+    assert follow_up.follow_up_of == ticket

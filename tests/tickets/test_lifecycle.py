@@ -187,3 +187,16 @@ def test_auto_assignment_picks_least_loaded_available_agent(requester, team, cat
     assert first.assignee in (busy, free)
     second = open_ticket(requester, category=category)
     assert {first.assignee, second.assignee} == {busy, free}
+
+
+def test_merge_needs_rights_on_both_tickets(requester, team_agent, category):
+    from .factories import CategoryFactory, TeamFactory
+
+    source = open_ticket(requester, category=category)
+    foreign = open_ticket(requester, category=CategoryFactory(default_team=TeamFactory(name="Autre")))
+    with pytest.raises(ValidationError):
+        services.ticket_merge(source=source, target=foreign, actor=team_agent)
+    with pytest.raises(ValidationError):
+        services.ticket_merge(source=foreign, target=source, actor=team_agent)
+    source.refresh_from_db()
+    assert source.status == Status.NEW

@@ -193,3 +193,29 @@ def test_my_tickets_tabs_and_search(client, requester, category):
     page = client.get(reverse("tickets:mine"), {"tab": "watching"}).content.decode()
     assert watched.reference in page
     assert client.get(watched.get_absolute_url()).status_code == 200
+
+
+def test_agent_adds_and_removes_a_follower(client, requester, team_agent, category):
+    colleague = make_user()
+    ticket = open_ticket(requester, category=category)
+    client.force_login(team_agent)
+    client.post(reverse("tickets:watch", args=[ticket.reference]), {"watch": "1", "email": colleague.email.upper()})
+    assert colleague in ticket.watchers.all()
+    client.post(reverse("tickets:watch", args=[ticket.reference]), {"watch": "0", "email": colleague.email})
+    assert colleague not in ticket.watchers.all()
+    client.force_login(requester)
+    client.post(reverse("tickets:watch", args=[ticket.reference]), {"watch": "1", "email": colleague.email})
+    assert colleague not in ticket.watchers.all()
+
+
+def test_filtered_queue_count_is_capped(client, requester, team_agent, category, monkeypatch):
+    from tickets import views
+
+    monkeypatch.setattr(views, "QUEUE_COUNT_CAP", 3)
+    for n in range(5):
+        open_ticket(requester, category=category, title=f"Écran {n}")
+    client.force_login(team_agent)
+    page = client.get(reverse("tickets:queue"), {"q": "Écran"}).content.decode()
+    assert "Plus de 3 tickets" in page
+    page = client.get(reverse("tickets:queue")).content.decode()
+    assert "5 tickets" in page

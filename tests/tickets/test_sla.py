@@ -83,3 +83,26 @@ def test_priority_change_recomputes_due_times_keeping_pauses(requester, team_age
         ticket = services.ticket_set_priority(ticket=ticket, actor=team_agent, impact="high", urgency="high")
     # P1: 240 minutes + 60 paused from Monday 10:00 = 15:00.
     assert ticket.resolution_due == aware(2026, 3, 2, 15, 0)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_property_adding_then_measuring_round_trips(seed):
+    from datetime import timedelta
+
+    from hypothesis import given
+    from hypothesis import settings as hsettings
+    from hypothesis import strategies as st
+
+    @hsettings(max_examples=60, deadline=None)
+    @given(
+        start_offset=st.integers(min_value=0, max_value=60 * 24 * 400),
+        minutes=st.integers(min_value=0, max_value=60 * 9 * 30),
+    )
+    def check(start_offset, minutes):
+        start = aware(2026, 1, 1, 0, 0) + timedelta(minutes=start_offset + seed)
+        due = add_business_minutes(start, minutes)
+        assert due >= start
+        assert business_minutes_between(start, due) == minutes
+        assert is_working_day(due.astimezone(aware(2026, 1, 1, 0, 0).tzinfo).date())
+
+    check()

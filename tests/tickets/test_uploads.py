@@ -74,3 +74,15 @@ def test_file_name_is_cleaned(requester, category):
         requester, category=category, uploads=[upload("../../etc/<script>x</script>.png", png_bytes())]
     )
     assert ticket.attachments.get().original_name == "script>.png"
+
+
+def test_thumbnail_is_re_encoded_not_the_upload(requester, category):
+    payload = b"<!--trailing payload after the image data-->"
+    ticket = open_ticket(requester, category=category, uploads=[upload("x.png", png_bytes() + payload)])
+    attachment = ticket.attachments.get()
+    with attachment.thumbnail.open("rb") as handle:
+        thumb = handle.read()
+    assert thumb.startswith(b"\x89PNG")
+    assert payload not in thumb
+    with attachment.file.open("rb") as handle:
+        assert payload in handle.read()  # the original is kept as uploaded, served only as a download

@@ -1,0 +1,218 @@
+import uuid
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from icity.models import Site
+
+from .forms import UserByEmailField
+from .models import Condition, Delivery, DeliveryRun, Kit, LoanLine, ProductModel, Recovery
+
+
+class IdempotentForm(forms.Form):
+    """A form that creates something carries a one-time key: a double submit creates it once."""
+
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+
+
+def _codes(text: str) -> list[str]:
+    return [code for code in text.replace(",", "\n").split() if code.strip()]
+
+
+class RequestForm(IdempotentForm):
+    for_person = forms.ModelChoiceField(
+        label=_("For"),
+        queryset=None,
+        required=False,
+        empty_label=_("Myself"),
+        help_text=_("Managers may ask for a team member."),
+    )
+    reason = forms.CharField(label=_("Why do you need it?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    wanted_by = forms.DateField(label=_("Wanted by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    delivery = forms.ChoiceField(label=_("Delivery"), choices=Delivery.choices, initial=Delivery.DESK)
+    delivery_site = forms.ModelChoiceField(label=_("City site"), queryset=Site.objects.order_by("code"), required=False)
+    delivery_address = forms.CharField(
+        label=_("Home address"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=500
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["for_person"].queryset = user.reports.filter(is_active=True).order_by("last_name", "first_name")
+        if not self.fields["for_person"].queryset.exists():
+            del self.fields["for_person"]
+        self.kits = list(Kit.objects.filter(requestable=True).order_by("code"))
+        self.models = list(
+            ProductModel.objects.filter(requestable=True, is_active=True)
+            .select_related("manufacturer")
+            .order_by("name")
+        )
+        for kit in self.kits:
+            self.fields[f"kit_{kit.pk}"] = forms.IntegerField(
+                label=kit.name, min_value=0, max_value=20, required=False, initial=0
+            )
+        for model in self.models:
+            self.fields[f"model_{model.pk}"] = forms.IntegerField(
+                label=str(model), min_value=0, max_value=20, required=False, initial=0
+            )
+
+    def wanted(self) -> list[tuple]:
+        data = self.cleaned_data
+        items = [(kit, None, data.get(f"kit_{kit.pk}") or 0) for kit in self.kits]
+        items += [(None, model, data.get(f"model_{model.pk}") or 0) for model in self.models]
+        return [item for item in items if item[2]]
+
+    def clean_wanted_by(self):
+        value = self.cleaned_data["wanted_by"]
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("The wanted-by date cannot be in the past."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("delivery") == Delivery.HOME and not (data.get("delivery_address") or "").strip():
+            self.add_error("delivery_address", _("Give the delivery address."))
+        if data.get("delivery") == Delivery.SITE and not data.get("delivery_site"):
+            self.add_error("delivery_site", _("Choose the site to deliver to."))
+        if not self.errors and not self.wanted():
+            raise forms.ValidationError(_("Choose at least one item."))
+        return data
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
+    reason = forms.CharField(label=_("Reason (required to refuse)"), required=False, max_length=1000)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give a reason for the refusal."))
+        return data
+
+
+class PrepareForm(forms.Form):
+    codes = forms.CharField(
+        label=_("Scanned units"),
+        widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off"}),
+        required=False,
+        help_text=_("Scan each unit's label; one tag or serial number per line."),
+    )
+    stock_site = forms.ModelChoiceField(label=_("Issue stock items from"), queryset=Site.objects.order_by("code"))
+
+    def clean_codes(self):
+        return _codes(self.cleaned_data["codes"])
+
+
+class HandOverForm(IdempotentForm):
+    accepted_name = forms.CharField(label=_("Borrower's name, typed by the borrower"), max_length=200)
+    accept_terms = forms.BooleanField(label=_("The borrower read and accepts the loan terms"))
+
+
+class CheckOutForm(IdempotentForm):
+    borrower = UserByEmailField(label=_("Borrower's email address"))
+    codes = forms.CharField(
+        label=_("Scanned units"),
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off"}),
+        help_text=_("Scan each unit's label; one tag or serial number per line."),
+    )
+    due_date = forms.DateField(
+        label=_("Due date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: the item's policy decides."),
+    )
+    permanent = forms.BooleanField(label=_("Permanent assignment (no due date)"), required=False)
+    accepted_name = forms.CharField(label=_("Borrower's name, typed by the borrower"), max_length=200)
+    accept_terms = forms.BooleanField(label=_("The borrower read and accepts the loan terms"))
+
+    def clean_codes(self):
+        codes = _codes(self.cleaned_data["codes"])
+        if not codes:
+            raise forms.ValidationError(_("Scan at least one unit."))
+        return codes
+
+    def clean_due_date(self):
+        value = self.cleaned_data["due_date"]
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("The due date cannot be in the past."))
+        return value
+
+
+class CheckInForm(forms.Form):
+    codes = forms.CharField(
+        label=_("Returned units"),
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off"}),
+        help_text=_("Scan each returned unit; one tag or serial number per line."),
+    )
+    site = forms.ModelChoiceField(label=_("Received at"), queryset=Site.objects.order_by("code"))
+    condition = forms.ChoiceField(label=_("Condition"), choices=Condition.choices, initial=Condition.B)
+    next_status = forms.ChoiceField(
+        label=_("Goes to"),
+        choices=LoanLine.NextStatus.choices,
+        help_text=_("Laptops always go to reconditioning."),
+    )
+    missing_parts = forms.CharField(label=_("Missing parts"), required=False, max_length=255)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_codes(self):
+        codes = _codes(self.cleaned_data["codes"])
+        if not codes:
+            raise forms.ValidationError(_("Scan at least one unit."))
+        return codes
+
+
+class ExtendForm(forms.Form):
+    reason = forms.CharField(label=_("Why do you need it longer?"), max_length=1000)
+
+
+class LostForm(forms.Form):
+    ticket_reference = forms.CharField(label=_("Ticket reference"), required=False, max_length=40)
+    note = forms.CharField(label=_("What happened?"), max_length=1000)
+
+
+class RunForm(IdempotentForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=DeliveryRun.Kind.choices)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    window_start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    window_end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.order_by("code"), required=False)
+    address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    assignee = UserByEmailField(label=_("Assignee's email address"), required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=1000)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("window_start"), data.get("window_end")
+        if start and end and end <= start:
+            self.add_error("window_end", _("The time window must end after it starts."))
+        if not data.get("site") and not (data.get("address") or "").strip():
+            self.add_error("address", _("Give a site or an address."))
+        return data
+
+
+class RunStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=DeliveryRun.Status.choices)
+    reason = forms.CharField(label=_("Reason for failure"), required=False, max_length=1000)
+
+
+class AnyUserByEmailField(forms.EmailField):
+    """A user picked by email address, active or not (someone who left still holds equipment)."""
+
+    def clean(self, value):
+        email = super().clean(value)
+        user = get_user_model().objects.filter(email__iexact=email).first() if email else None
+        if email and user is None:
+            raise forms.ValidationError(_("No user has this email address."))
+        return user
+
+
+class RecoveryForm(forms.Form):
+    person = AnyUserByEmailField(label=_("Person's email address"))
+    reason = forms.ChoiceField(label=_("Reason"), choices=Recovery.Reason.choices)
+    date = forms.DateField(label=_("Pick-up date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    address = forms.CharField(label=_("Pick-up address"), required=False, max_length=500)

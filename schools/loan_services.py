@@ -1,0 +1,287 @@
+"""Hand-over at the collection point and the end-of-year returns, built on the assets loans.
+
+The loan is borrower-less (``borrower_kind="pupil"``) and labelled "Pupil #<id>":
+no pupil name goes into the loan or the asset history. The guardian's typed
+name is the only personal data on the loan, and the anonymisation sweep scrubs it.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assets import receipts
+from assets.loan_services import LoanError, ReturnItem, StockItem, loan_check_in, loan_check_out
+from assets.models import Asset, AssetStatus, Kit, Loan, LoanLine, LoanTerms, Receipt
+from assets.services import InventoryError, asset_change_status, resolve_code
+from icity.outbox import notify, notify_user
+
+from .models import Allocation, Appointment, Pupil, PupilEvent, PupilLoan, ReconJob, ReturnCampaign
+from .services import ProgrammeError, _event, _lock_appointment, _pupil_key, ready_devices, recon_job_open
+
+PUPIL_PACK = "pupil-pack"
+
+
+def school_year_end(today: date | None = None) -> date:
+    """The due date of a pupil's loan: the end of the current school year (30 June by default)."""
+    today = today or timezone.localdate()
+    month, day = settings.SCHOOLS_YEAR_END
+    end = date(today.year, month, day)
+    return end if today <= end else date(today.year + 1, month, day)
+
+
+def pupil_label(pupil: Pupil) -> str:
+    return f"Pupil #{pupil.pk}"
+
+
+def _pack_stock(site) -> list[StockItem]:
+    """The charger and bag of the Pupil pack (quantity-tracked kit items), taken from the collection point's stock."""
+    kit = Kit.objects.filter(code=PUPIL_PACK).prefetch_related("items__model").first()
+    if kit is None or site is None:
+        return []
+    return [
+        StockItem(model=item.model, site=site, quantity=item.quantity)
+        for item in kit.items.all()
+        if not item.model.is_unit_tracked
+    ]
+
+
+def _swap(allocation: Allocation, asset: Asset, *, actor) -> Allocation:
+    """The guardian receives another ready device than the one reserved: move the reservation."""
+    if not ready_devices().filter(pk=asset.pk).exists():
+        raise ProgrammeError(_("%(tag)s is neither the reserved device nor a ready one.") % {"tag": asset.tag})
+    allocation.status, allocation.ended_at, allocation.end_reason = (
+        Allocation.Status.RELEASED,
+        timezone.now(),
+        f"swapped for {asset.tag}",
+    )
+    allocation.save(update_fields=["status", "ended_at", "end_reason"])
+    asset_change_status(actor=actor, asset=allocation.asset_id, status=AssetStatus.IN_STOCK, note="swapped")
+    new = Allocation.objects.create(pupil=allocation.pupil, asset=asset, created_by=actor)
+    Appointment.objects.filter(allocation=allocation, status=Appointment.Status.BOOKED).update(allocation=new)
+    return new
+
+
+@transaction.atomic
+def handover_complete(
+    *,
+    actor,
+    appointment: Appointment | int,
+    scanned_code: str,
+    identity_checked: bool,
+    accepted_name: str,
+    accept_terms: bool,
+    idempotency_key: uuid.UUID | None = None,
+) -> PupilLoan:
+    """Scan, identity, agreement, loan, receipt: one transaction, all or nothing."""
+    locked = _lock_appointment(appointment)
+    if locked.status == Appointment.Status.DONE:
+        existing = PupilLoan.objects.filter(allocation_id=locked.allocation_id).first()
+        if existing is not None:  # a double-submitted form: the first hand-over stands
+            return existing
+    if locked.status != Appointment.Status.BOOKED:
+        raise ProgrammeError(_("This appointment is not open for hand-over."))
+    if not identity_checked:
+        raise ProgrammeError(_("Confirm that you checked the guardian's identity."))
+    if not accept_terms or not accepted_name.strip():
+        raise ProgrammeError(_("The guardian must type their name and accept the loan agreement."))
+    terms = LoanTerms.current()
+    if terms is None:
+        raise ProgrammeError(_("No loan agreement is published yet: ask an administrator."))
+    asset = resolve_code(scanned_code.strip())
+    if asset is None:
+        raise ProgrammeError(_("No device with this tag or serial number."))
+    pupil = locked.pupil
+    allocation = Allocation.objects.select_for_update().select_related("pupil").get(pk=locked.allocation_id)
+    if allocation.status != Allocation.Status.RESERVED:
+        raise ProgrammeError(_("The device for this appointment is no longer reserved."))
+    if asset.pk != allocation.asset_id:
+        allocation = _swap(allocation, asset, actor=actor)
+    try:
+        # The reservation is ours: back to stock, then lent, in this same transaction.
+        if Asset.objects.filter(pk=asset.pk, status=AssetStatus.RESERVED).exists():
+            asset_change_status(actor=actor, asset=asset.pk, status=AssetStatus.IN_STOCK, note="hand-over")
+        site = locked.slot.point.site
+        loan = loan_check_out(
+            actor=actor,
+            borrower_kind="pupil",
+            borrower_label=pupil_label(pupil),
+            language=pupil.language,
+            assets=[asset.pk],
+            stock=_pack_stock(site),
+            due_date=school_year_end(),
+            terms=terms,
+            accepted_name=accepted_name.strip(),
+            witnessed_by=actor,
+            idempotency_key=idempotency_key,
+        )
+    except (LoanError, InventoryError) as error:
+        raise ProgrammeError(" ".join([error.message, *error.errors])) from error
+    allocation.status = Allocation.Status.HANDED_OVER
+    allocation.save(update_fields=["status"])
+    locked.status, locked.updated_at = Appointment.Status.DONE, timezone.now()
+    locked.save(update_fields=["status", "updated_at"])
+    link = PupilLoan.objects.create(pupil=pupil, loan=loan, allocation=allocation, identity_checked_by=actor)
+    _event(pupil, PupilEvent.Kind.HANDED_OVER, actor=actor, note=loan.reference)
+    return link
+
+
+def handover_email_receipt(*, pupil_loan: PupilLoan) -> bool:
+    """Send the guardian a summary of the receipt (once per loan)."""
+    pupil, loan = pupil_loan.pupil, pupil_loan.loan
+    if not pupil.guardian_email:
+        return False
+    return notify(
+        dedupe_key=_pupil_key(pupil, f"receipt:{loan.pk}"),
+        template="schools_receipt",
+        to_email=pupil.guardian_email,
+        language=pupil.language,
+        context={
+            "pupil_id": pupil.pk,
+            "guardian_name": pupil.guardian_name,
+            "pupil_first_name": pupil.first_name,
+            "reference": loan.reference,
+            "items": [
+                line.asset.tag if line.asset_id else f"{line.quantity} × {line.model}"
+                for line in loan.lines.select_related("asset", "model__manufacturer")
+            ],
+            "due_date": loan.due_date.strftime("%d/%m/%Y") if loan.due_date else "",
+            "terms_version": loan.terms.version if loan.terms else "",
+        },
+    )
+
+
+# --- Returns ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PupilReturn:
+    code: str
+    condition: str = ""
+    missing_parts: str = ""
+
+
+@transaction.atomic
+def pupil_returns_check_in(*, actor, site, returns: list[PupilReturn], notes: str = "") -> list[PupilLoan]:
+    """Take back pupils' devices (one at the counter or many collected from a school): all or none.
+
+    Every line of each pupil's loan comes back; the laptop goes to reconditioning and a
+    job is opened that starts with the data wipe. The pupil's participation ends.
+    """
+    if not returns:
+        raise ProgrammeError(_("Scan at least one device."))
+    found: list[tuple[PupilLoan, PupilReturn]] = []
+    errors = []
+    for item in returns:
+        asset = resolve_code(item.code.strip())
+        link = (
+            PupilLoan.objects.select_related("pupil", "loan", "allocation")
+            .filter(allocation__asset=asset, loan__status__in=Loan.OPEN_STATUSES)
+            .first()
+            if asset
+            else None
+        )
+        if link is None:
+            errors.append(_("%(code)s is not out on a pupil loan.") % {"code": item.code})
+        else:
+            found.append((link, item))
+    if errors:
+        raise ProgrammeError(" ".join(errors))
+    items = []
+    for link, item in found:
+        for line in link.loan.lines.filter(state=LoanLine.State.OPEN):
+            is_unit = line.asset_id is not None
+            items.append(
+                ReturnItem(
+                    line=line.pk,
+                    condition=item.condition if is_unit else "",
+                    next_status=LoanLine.NextStatus.RECONDITIONING if is_unit else LoanLine.NextStatus.STOCK,
+                    notes=notes,
+                    missing_parts=item.missing_parts if is_unit else "",
+                )
+            )
+    try:
+        loan_check_in(actor=actor, site=site, items=items)
+    except (LoanError, InventoryError) as error:
+        raise ProgrammeError(" ".join([error.message, *error.errors])) from error
+    now = timezone.now()
+    for link, _item in found:
+        Allocation.objects.filter(pk=link.allocation_id).update(
+            status=Allocation.Status.RETURNED, ended_at=now, end_reason="returned"
+        )
+        Pupil.objects.filter(pk=link.pupil_id).update(closed_at=now)
+        _event(link.pupil, PupilEvent.Kind.RETURNED, actor=actor, note=link.loan.reference)
+        if not ReconJob.objects.filter(asset_id=link.allocation.asset_id, closed_at__isnull=True).exists():
+            recon_job_open(actor=actor, asset=link.allocation.asset_id, source=ReconJob.Source.RETURNED)
+    return [link for link, _item in found]
+
+
+def return_reminder_sweep(*, today: date | None = None) -> int:
+    """Remind guardians (and tell each school how many are outstanding) at each campaign stage, once."""
+    today = today or timezone.localdate()
+    sent = 0
+    for campaign in ReturnCampaign.objects.filter(is_active=True).order_by("pk"):
+        due = [stage for stage in campaign.stages if campaign.deadline + timedelta(days=stage) <= today]
+        if not due:
+            continue
+        stage = max(due, key=lambda value: campaign.deadline + timedelta(days=value))
+        outstanding = (
+            PupilLoan.objects.filter(loan__status__in=Loan.OPEN_STATUSES)
+            .select_related("pupil__school", "loan")
+            .order_by("pk")
+        )
+        per_school: dict = {}
+        for link in outstanding.iterator(chunk_size=200):
+            pupil = link.pupil
+            per_school.setdefault(pupil.school, 0)
+            per_school[pupil.school] += 1
+            if pupil.guardian_email:
+                with transaction.atomic():
+                    sent += notify(
+                        dedupe_key=_pupil_key(pupil, f"return:{campaign.pk}:{stage}"),
+                        template="schools_return_reminder",
+                        to_email=pupil.guardian_email,
+                        language=pupil.language,
+                        context={
+                            "pupil_id": pupil.pk,
+                            "guardian_name": pupil.guardian_name,
+                            "pupil_first_name": pupil.first_name,
+                            "deadline": campaign.deadline.strftime("%d/%m/%Y"),
+                            "reference": link.loan.reference,
+                        },
+                    )
+        for school, count in per_school.items():
+            for contact in school.contacts.filter(is_active=True).order_by("pk"):
+                with transaction.atomic():
+                    # Counts only: no pupil's name in a message that outlives the pupils' records.
+                    sent += notify_user(
+                        user=contact,
+                        dedupe_key=f"school:{school.pk}:return:{campaign.pk}:{stage}:{contact.pk}",
+                        template="schools_return_school",
+                        context={
+                            "school": school.name_fr if contact.language != "nl" else school.name_nl,
+                            "count": count,
+                            "deadline": campaign.deadline.strftime("%d/%m/%Y"),
+                        },
+                    )
+    return sent
+
+
+def scrub_pupil_loans(pupil: Pupil) -> None:
+    """Anonymisation: the loans stay (device history), the guardian's typed name and receipts' copies go."""
+    loan_ids = list(PupilLoan.objects.filter(pupil=pupil).values_list("loan_id", flat=True))
+    if not loan_ids:
+        return
+    Loan.objects.filter(pk__in=loan_ids).update(accepted_name="—", borrower_label=pupil_label(pupil))
+    LoanLine.objects.filter(loan_id__in=loan_ids).update(return_notes="")
+    for loan in Loan.objects.filter(pk__in=loan_ids).select_related("terms"):
+        for receipt in loan.receipts.all():
+            if receipt.kind == Receipt.Kind.HAND_OVER:
+                receipt.pdf = receipts.hand_over_pdf(loan, language=loan.language)
+            else:
+                receipt.pdf = receipts.return_pdf(loan, list(loan.lines.all()), language=loan.language)
+            receipt.save(update_fields=["pdf"])

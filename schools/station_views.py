@@ -1,0 +1,143 @@
+"""The hand-over station (tablet at the collection point) and returns. Logistics only.
+
+From "find the appointment" to "receipt" takes four page interactions: open the
+station, search (or tap today's appointment), submit the hand-over form, and the
+receipt page shows.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from assets.models import LoanTerms
+from icity.roles import role_required
+
+from . import loan_services
+from .access import STAFF_ROLES
+from .forms import HandoverForm, ReturnForm, StationSearchForm
+from .models import Appointment, PupilLoan
+from .services import ProgrammeError
+
+STATION_LIMIT = 60
+
+
+@role_required(*STAFF_ROLES)
+def station(request):
+    form = StationSearchForm(request.GET or None)
+    rows = Appointment.objects.filter(status=Appointment.Status.BOOKED).select_related(
+        "slot__point", "pupil__school", "allocation__asset"
+    )
+    term = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    if term:
+        rows = rows.filter(
+            Q(code__iexact=term) | Q(pupil__last_name__istartswith=term) | Q(pupil__first_name__istartswith=term)
+        )
+    else:
+        rows = rows.filter(slot__starts_at__date=timezone.localdate())
+    rows = list(rows.order_by("slot__starts_at", "pk")[:STATION_LIMIT])
+    if term and len(rows) == 1:
+        return redirect("schools:handover", pk=rows[0].pk)
+    return render(request, "schools/station.html", {"form": form, "rows": rows, "term": term})
+
+
+@role_required(*STAFF_ROLES)
+def handover(request, pk: int):
+    appointment = (
+        Appointment.objects.select_related("slot__point", "pupil__school", "allocation__asset__model")
+        .filter(pk=pk, status=Appointment.Status.BOOKED)
+        .first()
+    )
+    if appointment is None:
+        raise Http404
+    pupil = appointment.pupil
+    terms = LoanTerms.current()
+    form = HandoverForm(request.POST or None, initial={"idempotency_key": uuid.uuid4()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            link = loan_services.handover_complete(
+                actor=request.user,
+                appointment=appointment,
+                scanned_code=data["code"],
+                identity_checked=data["identity_checked"],
+                accepted_name=data["accepted_name"],
+                accept_terms=data["accept_terms"],
+                idempotency_key=data["idempotency_key"],
+            )
+        except ProgrammeError as error:
+            form.add_error(None, error.message)
+        else:
+            if data["email_receipt"]:
+                loan_services.handover_email_receipt(pupil_loan=link)
+            return redirect("schools:handover-receipt", pk=link.pk)
+    with translation.override(pupil.language):
+        terms_text = terms.text_in(pupil.language) if terms else ""
+    return render(
+        request,
+        "schools/handover.html",
+        {
+            "appointment": appointment,
+            "pupil": pupil,
+            "terms": terms,
+            "terms_text": terms_text,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(*STAFF_ROLES)
+def handover_receipt(request, pk: int):
+    link = (
+        PupilLoan.objects.select_related("pupil__school", "loan__terms", "allocation__asset__model")
+        .filter(pk=pk)
+        .first()
+    )
+    if link is None:
+        raise Http404
+    receipt = link.loan.receipts.filter(kind="hand_over").order_by("-pk").first()
+    lines = link.loan.lines.select_related("asset", "model__manufacturer")
+    return render(request, "schools/handover_receipt.html", {"link": link, "receipt": receipt, "lines": lines})
+
+
+@role_required(*STAFF_ROLES)
+def returns(request):
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        codes = [code.strip() for code in data["codes"].splitlines() if code.strip()]
+        site = data["school"].site if data["school"] and data["school"].site else None
+        site = site or _collection_site()
+        items = [
+            loan_services.PupilReturn(code=code, condition=data["condition"], missing_parts=data["missing_parts"])
+            for code in dict.fromkeys(codes)
+        ]
+        try:
+            done = loan_services.pupil_returns_check_in(
+                actor=request.user,
+                site=site,
+                returns=items,
+                notes=_("Collected from %(school)s") % {"school": data["school"].name} if data["school"] else "",
+            )
+        except ProgrammeError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("%(count)d devices returned and sent to reconditioning.") % {"count": len(done)}
+            )
+            return redirect("schools:returns")
+    return render(request, "schools/returns.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _collection_site():
+    from .models import CollectionPoint
+
+    point = CollectionPoint.objects.filter(is_active=True, site__isnull=False).select_related("site").first()
+    if point is None:
+        raise Http404
+    return point.site

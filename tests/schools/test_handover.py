@@ -1,0 +1,217 @@
+"""Hand-over at the collection point and returns, on top of the loans."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from assets.models import Asset, AssetStatus, Kit, KitItem, Loan, LoanTerms
+from icity.models import Notification
+from schools import loan_services, services
+from schools.models import Allocation, Appointment, Pupil, PupilLoan, ReconJob, ReturnCampaign
+from tests.assets.factories import ProductModelFactory, quantity_model, stock_of
+from tests.schools.factories import (
+    CollectionPointFactory,
+    allocated_pupil,
+    make_slot,
+    ready_device,
+    school_with_contact,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def point():
+    point = CollectionPointFactory()
+    charger, bag = quantity_model(name="65W USB-C"), quantity_model(name="Classic 15.6")
+    kit = Kit.objects.create(code="pupil-pack", name_fr="Pack élève", name_nl="Leerlingenpakket")
+    KitItem.objects.create(kit=kit, model=ProductModelFactory(), quantity=1)
+    KitItem.objects.create(kit=kit, model=charger, quantity=1)
+    KitItem.objects.create(kit=kit, model=bag, quantity=1)
+    stock_of(charger, point.site, 10)
+    stock_of(bag, point.site, 10)
+    LoanTerms.objects.create(
+        version="2026-1", text_fr="Convention de prêt élève.", text_nl="Leenovereenkomst leerling."
+    )
+    return point
+
+
+def booked(point, **fields):
+    pupil, allocation = allocated_pupil(**fields)
+    slot = make_slot(point=point, in_hours=1)
+    appointment = services.appointment_book(actor=None, pupil=pupil, slot=slot)
+    return pupil, allocation, appointment
+
+
+def test_hand_over_takes_at_most_five_page_interactions(client, logistics, point):
+    pupil, allocation, appointment = booked(point)
+    client.force_login(logistics)
+    interactions = 0
+
+    def go(method, url, data=None):
+        nonlocal interactions
+        interactions += 1
+        response = getattr(client, method)(url, data or {}, follow=True)
+        assert response.status_code == 200
+        return response
+
+    go("get", reverse("schools:station"))  # 1. the station
+    page = go("get", reverse("schools:station"), {"q": appointment.code})  # 2. find by booking code
+    body = page.content.decode()
+    assert pupil.first_name in body and "Convention de prêt élève." in body
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', body).group(1)
+    receipt = go(  # 3. scan, identity, agreement: submit
+        "post",
+        reverse("schools:handover", args=[appointment.pk]),
+        {
+            "code": allocation.asset.tag,
+            "identity_checked": "on",
+            "accepted_name": "Karim Guardian",
+            "accept_terms": "on",
+            "email_receipt": "on",
+            "idempotency_key": key,
+        },
+    )
+    assert interactions <= 5
+    link = PupilLoan.objects.get(pupil=pupil)
+    assert "Print the receipt" in receipt.content.decode()
+    loan = link.loan
+    assert loan.borrower is None and loan.borrower_kind == "pupil" and loan.borrower_label == f"Pupil #{pupil.pk}"
+    assert loan.lines.count() == 3 and loan.terms.version == "2026-1"
+    assert loan.due_date.month == 6 and loan.due_date.day == 30
+    assert Asset.objects.get(pk=allocation.asset_id).status == AssetStatus.ON_LOAN
+    assert Appointment.objects.get(pk=appointment.pk).status == "done"
+    assert Allocation.objects.get(pk=allocation.pk).status == "handed_over"
+    assert Notification.objects.filter(dedupe_key=f"pupil:{pupil.pk}:receipt:{loan.pk}").exists()
+    pdf = client.get(reverse("assets:receipt", args=[loan.receipts.get().pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_scanning_another_ready_device_swaps_the_allocation(logistics, point):
+    pupil, allocation, appointment = booked(point)
+    other = ready_device()
+    link = loan_services.handover_complete(
+        actor=logistics,
+        appointment=appointment,
+        scanned_code=other.tag,
+        identity_checked=True,
+        accepted_name="G",
+        accept_terms=True,
+    )
+    assert link.allocation.asset_id == other.pk
+    assert Allocation.objects.get(pk=allocation.pk).status == "released"
+    assert Asset.objects.get(pk=allocation.asset_id).status == AssetStatus.IN_STOCK
+
+
+def test_scanning_a_device_that_is_not_ready_is_refused_and_nothing_changes(logistics, point):
+    pupil, allocation, appointment = booked(point)
+    stranger = Asset.objects.create(tag="IC-999999", model=ProductModelFactory(), site=point.site)
+    with pytest.raises(services.ProgrammeError):
+        loan_services.handover_complete(
+            actor=logistics,
+            appointment=appointment,
+            scanned_code=stranger.tag,
+            identity_checked=True,
+            accepted_name="G",
+            accept_terms=True,
+        )
+    assert not Loan.objects.exists()
+    assert Allocation.objects.get(pk=allocation.pk).status == "reserved"
+
+
+def test_hand_over_without_identity_or_terms_is_a_form_error(client, logistics, point):
+    _pupil, allocation, appointment = booked(point)
+    client.force_login(logistics)
+    response = client.post(
+        reverse("schools:handover", args=[appointment.pk]),
+        {"code": allocation.asset.tag, "accepted_name": "G", "idempotency_key": "7b0c4f0e-59a1-4c1e-9a52-1d1f0c0a9a11"},
+    )
+    assert response.status_code == 400
+    assert not Loan.objects.exists()
+
+
+def test_station_is_logistics_only(client, point):
+    _school, contact = school_with_contact()
+    client.force_login(contact)
+    assert client.get(reverse("schools:station")).status_code == 403
+    assert client.get(reverse("schools:returns")).status_code == 403
+
+
+def handed_over(point, logistics, **fields):
+    pupil, allocation, appointment = booked(point, **fields)
+    return loan_services.handover_complete(
+        actor=logistics,
+        appointment=appointment,
+        scanned_code=allocation.asset.tag,
+        identity_checked=True,
+        accepted_name="Karim Uniqueguardian",
+        accept_terms=True,
+    )
+
+
+def test_bulk_return_sends_every_device_to_the_wipe(client, logistics, point):
+    school, _contact = school_with_contact()
+    links = [handed_over(point, logistics, school=school) for _n in range(3)]
+    client.force_login(logistics)
+    codes = "\n".join(link.allocation.asset.tag for link in links)
+    response = client.post(
+        reverse("schools:returns"), {"codes": codes, "condition": "c", "missing_parts": "", "school": school.pk}
+    )
+    assert response.status_code == 302
+    for link in links:
+        asset = Asset.objects.get(pk=link.allocation.asset_id)
+        assert asset.status == AssetStatus.RECONDITIONING
+        job = ReconJob.objects.get(asset=asset, closed_at__isnull=True)
+        assert job.step == "wipe" and job.source == "returned"
+        assert Loan.objects.get(pk=link.loan_id).status == "returned"
+        assert Pupil.objects.get(pk=link.pupil_id).closed_at is not None
+
+
+def test_unknown_code_in_a_return_batch_saves_nothing(logistics, point):
+    link = handed_over(point, logistics)
+    with pytest.raises(services.ProgrammeError):
+        loan_services.pupil_returns_check_in(
+            actor=logistics,
+            site=point.site,
+            returns=[loan_services.PupilReturn(code=link.allocation.asset.tag), loan_services.PupilReturn(code="NOPE")],
+        )
+    assert Loan.objects.get(pk=link.loan_id).status == "active"
+
+
+def test_return_campaign_reminds_each_stage_once(logistics, point):
+    school, contact = school_with_contact()
+    handed_over(point, logistics, school=school)
+    deadline = timezone.localdate() + timedelta(days=14)
+    ReturnCampaign.objects.create(name="2026", deadline=deadline, stages=[-14, -7, 0, 7])
+    assert loan_services.return_reminder_sweep(today=deadline - timedelta(days=15)) == 0
+    assert loan_services.return_reminder_sweep(today=deadline - timedelta(days=14)) == 2  # guardian + contact
+    assert loan_services.return_reminder_sweep(today=deadline - timedelta(days=13)) == 0
+    assert loan_services.return_reminder_sweep(today=deadline) == 2
+    assert Notification.objects.filter(template="schools_return_school", recipient=contact).count() == 2
+
+
+def test_anonymisation_scrubs_the_loan_and_keeps_it(logistics, point, settings):
+    link = handed_over(point, logistics, first_name="Zinedine", last_name="Zz-unique", reference="RR-77")
+    loan_services.pupil_returns_check_in(
+        actor=logistics, site=point.site, returns=[loan_services.PupilReturn(code=link.allocation.asset.tag)]
+    )
+    with time_machine.travel(timezone.now() + timedelta(days=settings.SCHOOLS_RETENTION_DAYS + 1)):
+        assert services.anonymise_sweep() == 1
+    loan = Loan.objects.get(pk=link.loan_id)
+    assert loan.accepted_name == "—" and "Zinedine" not in loan.borrower_label
+    import io
+
+    from pypdf import PdfReader
+
+    for receipt in loan.receipts.all():
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(bytes(receipt.pdf))).pages)
+        assert "Uniqueguardian" not in text and "Zinedine" not in text
+
+
+def test_school_year_end():
+    assert loan_services.school_year_end(date(2026, 9, 1)) == date(2027, 6, 30)
+    assert loan_services.school_year_end(date(2027, 3, 1)) == date(2027, 6, 30)
