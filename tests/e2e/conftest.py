@@ -198,16 +198,18 @@ def open_page(browser, live_app):
 
 
 def app_shell(code: str) -> str:
-    """Run Python in the live app's environment (what a beat task or an operator would do)."""
+    """Run Python in the live app's environment (what a beat task or an operator would do).
+
+    Returns the last line the code printed."""
     result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
         cwd=BASE_DIR,
         env=LIVE_ENV,
         check=True,
         capture_output=True,
         text=True,
     )
-    return result.stdout
+    return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
 
 
 def check_accessibility(page, label: str) -> None:
