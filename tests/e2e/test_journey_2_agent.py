@@ -83,3 +83,11 @@ def test_agent_finds_the_ticket_answers_with_a_canned_response_and_resolves(open
     page.locator(".badge.status-resolved").first.wait_for()
     check_accessibility(page, "agent ticket page, resolved")
     screenshot(page, f"j2-resolved-{language}")
+
+
+@pytest.mark.skip(
+    reason="tickets on main has no asset linking yet (tickets/models.py: linked assets will be a ManyToMany "
+    "to assets.Asset); add the step 'link the requester's laptop' to the journey above once it lands"
+)
+def test_agent_links_the_requesters_laptop_to_the_ticket():
+    """Placeholder for the part of journey 2 the app cannot do yet."""

@@ -1,5 +1,11 @@
 """Journey 5: a manager opens a campaign's results, looks at them by department, exports
-the responses to Excel and reads the CSAT trend against the previous campaign."""
+the responses to Excel and reads the CSAT trend against the previous campaign.
+
+What the surveys app offers on main: the results page has no department filter but a
+"By department" breakdown per scored question (groups under the anonymity threshold hidden),
+and the CSAT trend is shown per rating question against the previous campaign (there is no
+separate CSAT-over-time page). The journey uses those.
+"""
 
 import io
 
