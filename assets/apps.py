@@ -10,8 +10,10 @@ class AssetsConfig(AppConfig):
         from icity.registry import NavItem, Panel, Seeder, register_nav, register_panel, register_seeder
         from icity.roles import Role
 
-        from . import views
+        from . import loan_views, views
         from .demo import seed_assets
+        from .hooks import AssetSection, register_asset_section
+        from .loan_demo import seed_loans
 
         everyone = tuple(Role.values)
         register_nav(NavItem(_("My equipment"), "assets:mine", everyone, order=20))
@@ -21,3 +23,13 @@ class AssetsConfig(AppConfig):
         register_panel(Panel(Role.REQUESTER, "assets/_panel_my_equipment.html", views.requester_panel, order=20))
         register_panel(Panel(Role.LOGISTICS, "assets/_panel_logistics.html", views.logistics_panel, order=10))
         register_seeder(Seeder("assets", seed_assets, order=20))
+        register_seeder(Seeder("loans", seed_loans, order=25))
+        register_nav(NavItem(_("Equipment requests"), "assets:requests", everyone, order=21))
+        register_panel(Panel(Role.REQUESTER, "assets/loans/_panel_borrower.html", loan_views.borrower_panel, order=21))
+        register_panel(
+            Panel(Role.LOGISTICS, "assets/loans/_panel_logistics.html", loan_views.logistics_loans_panel, order=11)
+        )
+        register_panel(Panel(Role.MANAGER, "assets/loans/_panel_approvals.html", loan_views.approvals_panel, order=30))
+        register_asset_section(
+            AssetSection("loans", "assets/loans/_asset_section.html", loan_views.asset_loans_section, 20)
+        )

@@ -867,6 +867,18 @@ def _release_prepared(request: EquipmentRequest, *, actor) -> None:
     request.prepared_items.all().delete()
 
 
+@transaction.atomic
+def request_start_preparing(*, actor, request: EquipmentRequest | int) -> EquipmentRequest:
+    """Logistics takes a request from the queue: the requester sees it is being prepared."""
+    locked = _lock_request(request)
+    if locked.status != R.SUBMITTED:
+        raise LoanError(_("This request cannot be prepared now."))
+    locked.prepared_by = actor
+    locked.save(update_fields=["prepared_by"])
+    _request_set_status(locked, R.PREPARING, actor=actor)
+    return locked
+
+
 def request_needs(request: EquipmentRequest) -> Counter:
     """{model id: quantity} that the request asks for, kits expanded."""
     needs: Counter = Counter()

@@ -19,7 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from icity.outbox import notify
+from icity.models import Notification
+from icity.outbox import poke_drain
 from icity.roles import Role
 
 from .loan_services import _In, _tell, _url
@@ -47,6 +48,14 @@ def _logistics_team():
     return get_user_model().objects.filter(groups__name=Role.LOGISTICS, is_active=True).distinct().order_by("pk")
 
 
+def _logistics_lead() -> list:
+    """Who gets the +30 escalation when no lead address is configured: one person, not the whole team —
+    a logistics user who is also a manager, else the longest-standing logistics user."""
+    team = _logistics_team()
+    lead = team.filter(groups__name=Role.MANAGER).first() or team.first()
+    return [lead] if lead else []
+
+
 def _reminder_text(loan: Loan, offset: int, today: date) -> tuple[str, list[str]]:
     days = (loan.due_date - today).days
     if days > 0:
@@ -68,47 +77,69 @@ def _reminder_text(loan: Loan, offset: int, today: date) -> tuple[str, list[str]
     return subject, body
 
 
-def _remind(loan: Loan, offset: int, today: date) -> int:
+def _row(user, *, key: str, subject: str, paragraphs: list[str], url: str = "") -> Notification:
+    """The outbox row ``_tell`` would write, built for one bulk insert per chunk (same context)."""
+    name = user.get_full_name() or user.email
+    return Notification(
+        dedupe_key=key,
+        template="loans_notice",
+        to_email=user.email,
+        recipient=user,
+        language=user.language,
+        context={
+            "recipient_name": name,
+            "subject": subject,
+            "greeting": _("Hello %(name)s,") % {"name": name},
+            "paragraphs": paragraphs,
+            "items": [],
+            "url": url,
+        },
+    )
+
+
+def _remind(loan: Loan, offset: int, today: date, *, team: list) -> list[Notification]:
     suffix = f":e{loan.extensions}" if loan.extensions else ""
     key = f"loan:{loan.pk}:{stage_name(offset)}{suffix}"
     url = _url("assets:loan", pk=loan.pk)
-    sent = 0
     borrower = loan.borrower
     if not borrower.is_active:  # someone who left: the recovery sweep takes over
-        return 0
+        return []
     with _In(borrower):
         subject, body = _reminder_text(loan, offset, today)
-        sent += _tell(borrower, key=key, subject=subject, paragraphs=body, url=url)
+        rows = [_row(borrower, key=key, subject=subject, paragraphs=body, url=url)]
     manager = borrower.manager if borrower.manager_id and borrower.manager.is_active else None
     if manager is not None and offset >= settings.LOANS_OVERDUE_MANAGER_DAYS:
         with _In(manager):
-            sent += _tell(
-                manager,
-                key=f"{key}:manager",
-                subject=_("Overdue equipment: %(name)s") % {"name": loan.borrower_label},
-                paragraphs=[
-                    _("%(name)s has not returned the equipment of loan %(ref)s, due on %(date)s.")
-                    % {"name": loan.borrower_label, "ref": loan.reference, "date": loan.due_date.isoformat()}
-                ],
+            rows.append(
+                _row(
+                    manager,
+                    key=f"{key}:manager",
+                    subject=_("Overdue equipment: %(name)s") % {"name": loan.borrower_label},
+                    paragraphs=[
+                        _("%(name)s has not returned the equipment of loan %(ref)s, due on %(date)s.")
+                        % {"name": loan.borrower_label, "ref": loan.reference, "date": loan.due_date.isoformat()}
+                    ],
+                )
             )
     if offset >= settings.LOANS_OVERDUE_LEAD_DAYS:
-        text = _("Loan %(ref)s (%(name)s) is %(days)d days overdue.") % {
-            "ref": loan.reference,
-            "name": loan.borrower_label,
-            "days": (today - loan.due_date).days,
-        }
+        facts = {"ref": loan.reference, "name": loan.borrower_label, "days": (today - loan.due_date).days}
         if settings.LOANS_LOGISTICS_LEAD_EMAIL:
-            sent += notify(
-                dedupe_key=f"{key}:lead",
-                template="loans_notice",
-                to_email=settings.LOANS_LOGISTICS_LEAD_EMAIL,
-                context={"subject": text, "greeting": "", "paragraphs": [text], "items": [], "url": url},
+            text = _("Loan %(ref)s (%(name)s) is %(days)d days overdue.") % facts
+            rows.append(
+                Notification(
+                    dedupe_key=f"{key}:lead",
+                    template="loans_notice",
+                    to_email=settings.LOANS_LOGISTICS_LEAD_EMAIL,
+                    language=settings.LANGUAGE_CODE,
+                    context={"subject": text, "greeting": "", "paragraphs": [text], "items": [], "url": url},
+                )
             )
         else:
-            for user in _logistics_team():
+            for user in team:
                 with _In(user):
-                    sent += _tell(user, key=f"{key}:lead:{user.pk}", subject=text, paragraphs=[text], url=url)
-    return sent
+                    text = _("Loan %(ref)s (%(name)s) is %(days)d days overdue.") % facts
+                    rows.append(_row(user, key=f"{key}:lead", subject=text, paragraphs=[text], url=url))
+    return rows
 
 
 def loan_reminder_sweep(*, today: date | None = None) -> int:
@@ -148,8 +179,13 @@ def _remind_chunk(loan_ids: list[int], offset: int, today: date) -> int:
             .select_related("borrower__manager")
             .order_by("pk")
         )
-        for loan in loans:
-            sent += _remind(loan, offset, today)
+        team = _logistics_lead() if offset >= settings.LOANS_OVERDUE_LEAD_DAYS else []
+        rows = [row for loan in loans for row in _remind(loan, offset, today, team=team)]
+        # One insert for the chunk; a key queued before (a retried or overlapping sweep) is skipped.
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        if rows:
+            transaction.on_commit(poke_drain)
+        sent = len(rows)
         Loan.objects.filter(pk__in=[loan.pk for loan in loans]).update(reminder_offset=offset)
     return sent
 

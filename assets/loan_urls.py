@@ -8,6 +8,7 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("requests/<int:pk>/decide/", views.request_decide, name="request-decide"),
     path("requests/<int:pk>/cancel/", views.request_cancel, name="request-cancel"),
+    path("requests/<int:pk>/start/", views.request_start, name="request-start"),
     path("requests/<int:pk>/prepare/", views.request_prepare, name="request-prepare"),
     path("requests/<int:pk>/hand-over/", views.request_hand_over, name="request-hand-over"),
     path("loans/", views.loan_list, name="loans"),

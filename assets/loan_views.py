@@ -285,6 +285,17 @@ def request_cancel(request, pk: int):
 
 @role_required(*MANAGE_ROLES)
 @require_POST
+def request_start(request, pk: int):
+    equipment_request = get_request_for_user(request.user, pk)
+    try:
+        services.request_start_preparing(actor=request.user, request=equipment_request)
+    except services.InventoryError as error:
+        _show_error(request, error)
+    return redirect(equipment_request)
+
+
+@role_required(*MANAGE_ROLES)
+@require_POST
 def request_prepare(request, pk: int):
     equipment_request = get_request_for_user(request.user, pk)
     form = forms.PrepareForm(request.POST)
@@ -357,14 +368,18 @@ def loan_list(request):
     view = request.GET.get("view", "overdue")
     if view not in LOAN_FILTERS:
         view = "overdue"
-    queryset = (
-        loan_queryset(view, today=today)
-        .select_related("borrower")
-        .annotate(open_count=Count("lines", filter=Q(lines__state=LoanLine.State.OPEN)))
+    # Count and slice the bare loans (the partial index on open due dates serves both), then count
+    # the page's open lines in one grouped query: a join in the paginator's COUNT would scan them all.
+    page = Paginator(loan_queryset(view, today=today), PAGE_SIZE).get_page(request.GET.get("page"))
+    open_counts = dict(
+        LoanLine.objects.filter(loan_id__in=[loan.pk for loan in page], state=LoanLine.State.OPEN)
+        .values("loan_id")
+        .annotate(n=Count("pk"))
+        .values_list("loan_id", "n")
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     for loan in page:
         loan.overdue_days = loan.days_overdue(today)
+        loan.open_count = open_counts.get(loan.pk, 0)
     views = [
         ("overdue", _("Overdue")),
         ("due_soon", _("Due within 7 days")),
@@ -654,3 +669,46 @@ def recovery_list(request):
     return render(
         request, "assets/loans/recoveries.html", {"form": form, "page": page}, status=400 if form.errors else 200
     )
+
+
+# --- Home-page panels ----------------------------------------------------------------------------
+
+
+def borrower_panel(request) -> dict:
+    today = timezone.localdate()
+    loans = list(
+        Loan.objects.filter(borrower=request.user, status__in=Loan.OPEN_STATUSES, due_date__isnull=False).order_by(
+            "due_date", "pk"
+        )[:5]
+    )
+    for loan in loans:
+        loan.overdue_days = loan.days_overdue(today)
+    return {"due_loans": loans}
+
+
+def logistics_loans_panel(request) -> dict:
+    today = timezone.localdate()
+    open_loans = Loan.objects.filter(status__in=Loan.OPEN_STATUSES)
+    return {
+        "overdue_count": open_loans.filter(due_date__lt=today).count(),
+        "due_today_count": open_loans.filter(due_date=today).count(),
+        "to_prepare_count": EquipmentRequest.objects.filter(status__in=[R.SUBMITTED, R.PREPARING]).count(),
+        "ready_count": EquipmentRequest.objects.filter(status=R.READY).count(),
+        "runs_today_count": DeliveryRun.objects.filter(date=today).exclude(status=DeliveryRun.Status.DONE).count(),
+    }
+
+
+def approvals_panel(request) -> dict:
+    return {
+        "approvals_count": EquipmentRequest.objects.filter(approver=request.user, status=R.PENDING_APPROVAL).count()
+    }
+
+
+def asset_loans_section(request, asset) -> dict:
+    """The asset page's loan history (registered with ``assets.hooks``); borrowers see only their own loans."""
+    lines = (
+        LoanLine.objects.filter(asset=asset, loan__in=loans_for(request.user))
+        .select_related("loan")
+        .order_by("-loan__started_at", "-pk")[:20]
+    )
+    return {"loan_lines": list(lines)}

@@ -7,7 +7,9 @@ drain task; when the broker is down the periodic drain sends it later.
 """
 
 import logging
+import uuid
 from datetime import timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -16,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import Notification
+from .registry import outbox_hooks
 
 logger = logging.getLogger(__name__)
 
@@ -38,21 +41,41 @@ def notify(
     if language is None:
         language = getattr(recipient, "language", None) or settings.LANGUAGE_CODE
     try:
-        # A savepoint, so that a duplicate key leaves the caller's transaction usable.
+        # A savepoint, so that a duplicate key leaves the caller's transaction usable
+        # (and undoes whatever the hooks recorded for it).
         with transaction.atomic():
-            Notification.objects.create(
+            row = Notification.objects.create(
                 dedupe_key=dedupe_key,
                 template=template,
                 to_email=to_email,
                 recipient=recipient,
                 language=language,
                 context=context or {},
-                headers=headers or {},
+                # Fixed when queued, so that every send attempt carries the same id and replies can be matched.
+                headers={"Message-ID": new_message_id(), **(headers or {})},
             )
+            _run_hooks(row)
     except IntegrityError:
         return False
     transaction.on_commit(poke_drain)
     return True
+
+
+def new_message_id() -> str:
+    """``<random@domain of DEFAULT_FROM_EMAIL>``: unique, and recognisably ours."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<icity.{uuid.uuid4().hex}@{domain}>"
+
+
+def _run_hooks(row: Notification) -> None:
+    hooks = outbox_hooks()
+    if not hooks:
+        return
+    before = (dict(row.headers), dict(row.context))
+    for hook in hooks:
+        hook(row)
+    if (row.headers, row.context) != before:
+        row.save(update_fields=["headers", "context"])
 
 
 def notify_user(
@@ -89,6 +112,7 @@ def render_message(notification: Notification) -> EmailMultiAlternatives:
     with translation.override(notification.language):
         base = f"emails/{notification.template}"
         subject = " ".join(render_to_string(f"{base}.subject.txt", context).split())
+        subject = _tag_subject(subject, notification.context.get("subject_tag", ""))
         text_body = render_to_string(f"{base}.txt", context)
         html_body = render_to_string(f"{base}.html", context)
     message = EmailMultiAlternatives(
@@ -100,6 +124,16 @@ def render_message(notification: Notification) -> EmailMultiAlternatives:
     )
     message.attach_alternative(html_body, "text/html")
     return message
+
+
+def _tag_subject(subject: str, tag: str) -> str:
+    """Put a thread tag such as ``[HD-2026-000123]`` in the subject once (brackets round a bare mention)."""
+    if not tag or tag in subject:
+        return subject
+    bare = tag.strip("[]")
+    if bare and bare in subject:
+        return subject.replace(bare, tag, 1)
+    return f"{tag} {subject}"
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -39,6 +39,7 @@ class Seeder:
 
 
 _nav: list[NavItem] = []
+_outbox_hooks: list[Callable] = []
 _panels: list[Panel] = []
 _seeders: list[Seeder] = []
 
@@ -68,3 +69,18 @@ def panels_for(role: str) -> list[Panel]:
 
 def seeders() -> list[Seeder]:
     return sorted(_seeders, key=lambda seeder: seeder.order)
+
+
+def register_outbox_hook(hook: Callable) -> None:
+    """``hook(notification)`` runs inside ``notify``'s savepoint, right after the row is created.
+
+    It may add to ``notification.headers`` (threading headers) or
+    ``notification.context`` (e.g. ``subject_tag``) and record rows of its own;
+    ``notify`` saves the changed row. Used by the email channel to thread ticket emails.
+    """
+    if hook not in _outbox_hooks:
+        _outbox_hooks.append(hook)
+
+
+def outbox_hooks() -> list[Callable]:
+    return list(_outbox_hooks)

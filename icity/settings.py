@@ -6,8 +6,10 @@ variables the README lists. A missing or malformed variable stops start-up
 with a message that names it.
 """
 
+import json
 import os
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -351,7 +353,16 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TicketKindEnum": "tickets.models.Kind",
         "TicketStatusEnum": "tickets.models.Status",
+        "TicketLevelEnum": "tickets.models.Level",
         "AssetStatusEnum": "assets.models.assets.AssetStatus",
+        "ConditionEnum": "assets.models.assets.Condition",
+        "LoanStatusEnum": "assets.models.loans.Loan.Status",
+        "LoanLineStateEnum": "assets.models.loans.LoanLine.State",
+        "EquipmentRequestStatusEnum": "assets.models.requests.EquipmentRequest.Status",
+        "DeliveryRunStatusEnum": "assets.models.deliveries.DeliveryRun.Status",
+        "DeliveryRunKindEnum": "assets.models.deliveries.DeliveryRun.Kind",
+        "PupilStatusEnum": "schools.models.Pupil.Status",
+        "AppointmentStatusEnum": "schools.models.Appointment.Status",
         "QuestionKindEnum": "surveys.models.Question.Kind",
     },
 }
@@ -425,17 +436,6 @@ CELERY_BEAT_SCHEDULE |= {
     "loans-logistics-digest": {"task": "assets.tasks.logistics_digest_sweep", "schedule": crontab(hour=7, minute=30)},
     "loans-recovery": {"task": "assets.tasks.recovery_sweep", "schedule": crontab(minute="*/30")},
 }
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
-    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
-    "LoanStatusEnum": "assets.models.loans.Loan.Status",
-    "LoanLineStateEnum": "assets.models.loans.LoanLine.State",
-    "EquipmentRequestStatusEnum": "assets.models.requests.EquipmentRequest.Status",
-    "DeliveryRunStatusEnum": "assets.models.deliveries.DeliveryRun.Status",
-    "DeliveryRunKindEnum": "assets.models.deliveries.DeliveryRun.Kind",
-    "ConditionEnum": "assets.models.assets.Condition",
-    "AssetStatusEnum": "assets.models.assets.AssetStatus",
-}
-
 # schools (school PC programme): retention of pupils' personal data, guardian links, no-shows.
 SCHOOLS_RETENTION_DAYS = env_int("SCHOOLS_RETENTION_DAYS", 90)
 SCHOOLS_LINK_VALID_DAYS = env_int("SCHOOLS_LINK_VALID_DAYS", 30)
@@ -448,12 +448,6 @@ CELERY_BEAT_SCHEDULE |= {
     "schools-anonymise": {"task": "schools.tasks.anonymise_sweep", "schedule": crontab(hour=3, minute=30)},
     "schools-returns": {"task": "schools.tasks.return_reminder_sweep", "schedule": crontab(hour=8, minute=15)},
 }
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
-    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
-    "PupilStatusEnum": "schools.models.Pupil.Status",
-    "AppointmentStatusEnum": "schools.models.Appointment.Status",
-}
-
 # Helpdesk (tickets app). Durations in business hours/days are counted on the
 # Brussels working calendar (tickets/sla.py); plain "days" are calendar days.
 TICKETS_WORKDAY_START = env_str("TICKETS_WORKDAY_START", "08:00")
@@ -486,4 +480,22 @@ CELERY_BEAT_SCHEDULE |= {
     "tickets-waiting-sweep": {"task": "tickets.tasks.tickets_waiting_sweep", "schedule": crontab(minute=10)},
     "tickets-autoclose-sweep": {"task": "tickets.tasks.tickets_autoclose_sweep", "schedule": crontab(minute=20)},
 }
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["TicketLevelEnum"] = "tickets.models.Level"
+
+# Email channel (tickets/email_intake.py, tickets/imap_poll.py): tickets from email, replies by email.
+# Unknown senders: "create" a contact requester, or "reject" (reply with instructions, create nothing).
+EMAIL_INTAKE_UNKNOWN_SENDERS = env_str("EMAIL_INTAKE_UNKNOWN_SENDERS", "create")
+# Automatic acknowledgements (ticket opened, instructions) per sender per hour; more are cancelled, not sent.
+EMAIL_INTAKE_ACKS_PER_HOUR = env_int("EMAIL_INTAKE_ACKS_PER_HOUR", 5)
+# Reply-To of ticket emails when the ticket's team has no mailbox.
+EMAIL_HELPDESK_ADDRESS = env_str("EMAIL_HELPDESK_ADDRESS", "") or parseaddr(DEFAULT_FROM_EMAIL)[1]
+# IMAP passwords by mailbox address, as JSON ({"helpdesk@icity.example": "..."}), when not set in the admin.
+EMAIL_IMAP_PASSWORDS = json.loads(env_str("EMAIL_IMAP_PASSWORDS", "") or "{}")
+EMAIL_IMAP_PROCESSED_FOLDER = env_str("EMAIL_IMAP_PROCESSED_FOLDER", "Processed")
+EMAIL_IMAP_BATCH_SIZE = env_int("EMAIL_IMAP_BATCH_SIZE", 50)
+EMAIL_IMAP_TIMEOUT = env_int("EMAIL_IMAP_TIMEOUT", 30)
+CELERY_BEAT_SCHEDULE |= {
+    "tickets-email-poll": {
+        "task": "tickets.email_tasks.email_poll",
+        "schedule": env_int("EMAIL_IMAP_POLL_SECONDS", 60),
+    },
+}

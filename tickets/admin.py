@@ -70,3 +70,6 @@ class AttachmentAdmin(admin.ModelAdmin):
     readonly_fields = ["ticket", "comment", "uploaded_by", "original_name", "content_type", "size", "sha256"]
     exclude = ["file", "thumbnail"]
     list_select_related = ["ticket"]
+
+
+from .email_admin import InboundMessageAdmin, MailboxAdmin, QuarantinedMessageAdmin  # noqa: E402, F401  (email channel)

@@ -18,3 +18,8 @@ class TicketsConfig(AppConfig):
         register_panel(Panel(Role.REQUESTER, "tickets/_panel_my_tickets.html", views.requester_panel, order=10))
         register_panel(Panel(Role.AGENT, "tickets/_panel_queue.html", views.agent_panel, order=10))
         register_seeder(Seeder("tickets", demo.seed_tickets, order=30))
+
+        from . import email_demo, email_outbound  # email channel
+
+        email_outbound.register_threading()
+        register_seeder(Seeder("tickets-email", email_demo.seed_email, order=35))

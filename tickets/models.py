@@ -498,3 +498,6 @@ class AgentPreference(models.Model):
 
     def __str__(self) -> str:
         return str(self.user_id)
+
+
+from .email_models import InboundMessage, Mailbox, OutboundEmail, QuarantinedMessage  # noqa: E402, F401  (email channel)

@@ -196,11 +196,12 @@ def ticket_open(
     uploads: Iterable = (),
     follow_up_of: Ticket | None = None,
     now: datetime | None = None,
+    team: Team | None = None,
 ) -> Ticket:
     """Open a ticket: number it, route it, start its SLA clocks, tell the people concerned."""
     now = now or timezone.now()
     checked = [check_upload(upload) for upload in uploads]  # refuse before anything is written
-    team = category.default_team if category else None
+    team = team or (category.default_team if category else None)
     ticket = Ticket(
         reference=_next_reference(now),
         requester=requester,

@@ -3,10 +3,12 @@ only logistics checks out and in. Bad input is a form error with nothing saved. 
 
 import uuid
 from datetime import timedelta
+from io import BytesIO
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from assets import loan_services as services
 from assets.models import DeliveryRun, EquipmentRequest, Loan, Recovery
@@ -234,6 +236,8 @@ def test_board_plans_a_run_moves_it_and_prints_the_day_sheet(client, logistics):
     assert run.status == "failed"
     sheet = client.get(reverse("assets:day-sheet") + f"?date={day.isoformat()}&assignee={logistics.pk}")
     assert sheet.status_code == 200 and sheet["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(sheet.content)).pages)
+    assert "Boulevard Anspach 6" in text and "09:00" in text
 
 
 def test_a_run_window_ending_before_it_starts_is_a_form_error(client, logistics):
@@ -319,3 +323,17 @@ def test_board_query_count_does_not_grow(client, logistics, django_assert_max_nu
     client.force_login(logistics)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("assets:board")).status_code == 200
+
+
+def test_the_asset_page_shows_its_loans_to_logistics(client, logistics, requester):
+    loan = lend(requester)
+    client.force_login(logistics)
+    page = client.get(loan.lines.get().asset.get_absolute_url()).content.decode()
+    assert loan.reference in page
+
+
+def test_home_panels_show_what_to_return_and_what_to_approve(client, requester):
+    loan = lend(requester, due_date=timezone.localdate() + timedelta(days=3))
+    client.force_login(requester)
+    page = client.get(reverse("icity:role-home", args=["requester"])).content.decode()
+    assert loan.reference in page

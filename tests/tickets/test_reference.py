@@ -34,7 +34,7 @@ def test_concurrent_openings_get_distinct_references():
         thread.start()
     for thread in threads:
         thread.join()
-    assert not errors
+    assert not errors, [repr(error) for error in errors]
     assert len(references) == len(set(references)) == 40
     assert Ticket.objects.count() == 40
 
