@@ -21,10 +21,18 @@ STOCK_MODELS = ["Evolve2 30", "C270 HD", "M185", "K120", "Classic 15.6"]
 SHELF = """
 import json
 from django.db.models import Count
-from assets.models import Asset, StockLevel
+from assets.models import Asset, ProductModel, StockLevel
+from assets.services import asset_create
+from icity.models import Site, User
 tags = []
 for name in {units!r}:
     asset = Asset.objects.filter(model__name=name, status="in_stock").order_by("?").first()
+    if asset is None:  # all on loan in the demo data: a new unit arrives at the warehouse
+        asset = asset_create(
+            actor=User.objects.get(email="logistics@icity.example"),
+            model=ProductModel.objects.get(name=name),
+            site=Site.objects.get(code="depot"),
+        )
     tags.append(asset.tag)
 site = (
     StockLevel.objects.filter(model__name__in={stock!r}, quantity__gte=1)
