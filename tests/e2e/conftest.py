@@ -38,6 +38,7 @@ CHROMIUM_ARGS = [
 ]
 DEMO_PASSWORD = "icity-demo-2026"
 PAGES_CHECKED: list[str] = []
+LIVE_ENV: dict[str, str] = {}  # the live app's environment, for app_shell()
 
 
 def _free_port() -> int:
@@ -126,6 +127,7 @@ def live_app(mail_sink, tmp_path_factory):
         "AXES_FAILURE_LIMIT": "100",
     }
     env.pop("ICITY_TESTING", None)
+    LIVE_ENV.update(env)
     manage = [sys.executable, "manage.py"]
     for command in (["migrate", "--noinput", "-v0"], ["seed_demo", "--quiet"]):
         subprocess.run([*manage, *command], cwd=BASE_DIR, env=env, check=True)
@@ -195,6 +197,21 @@ def open_page(browser, live_app):
         context.close()
 
 
+def app_shell(code: str) -> str:
+    """Run Python in the live app's environment (what a beat task or an operator would do).
+
+    Returns the last line the code printed."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
+        cwd=BASE_DIR,
+        env=LIVE_ENV,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+
+
 def check_accessibility(page, label: str) -> None:
     """axe-core on the page as it is now: no serious or critical violation."""
     from axe_playwright_python.sync_playwright import Axe
@@ -231,3 +248,35 @@ def pytest_terminal_summary(terminalreporter):
         for line in PAGES_CHECKED:
             terminalreporter.write_line(line)
         terminalreporter.write_line(f"{len(PAGES_CHECKED)} page views, 0 serious or critical violations")
+
+
+def use_language(page, language: str) -> None:
+    """Switch the signed-in user to the language under test with the header switcher."""
+    if page.evaluate("document.documentElement.lang") != language:
+        page.locator("#language-select").select_option(language)
+        page.locator(".language-form button").click()
+        page.wait_for_function(f"document.documentElement.lang === '{language}'")
+
+
+def sign_in_as(page, email: str, language: str) -> None:
+    """Sign in and make sure the pages come in the language under test."""
+    sign_in(page, email)
+    use_language(page, language)
+
+
+def tab_to(page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the element matching selector has focus (keyboard-only journeys)."""
+    for _ in range(limit):
+        if page.evaluate("(s) => !!document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector} on {page.url}")
+
+
+def png_file(directory: Path, name: str = "screenshot.png") -> Path:
+    """A small real PNG (the app checks uploads by their content)."""
+    from PIL import Image
+
+    path = directory / name
+    Image.new("RGB", (24, 16), (200, 30, 60)).save(path, format="PNG")
+    return path

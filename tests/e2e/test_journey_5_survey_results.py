@@ -1,0 +1,57 @@
+"""Journey 5: a manager opens a campaign's results, looks at them by department, exports
+the responses to Excel and reads the CSAT trend against the previous campaign.
+
+What the surveys app offers on main: the results page has no department filter but a
+"By department" breakdown per scored question (groups under the anonymity threshold hidden),
+and the CSAT trend is shown per rating question against the previous campaign (there is no
+separate CSAT-over-time page). The journey uses those.
+"""
+
+import io
+
+import openpyxl
+import pytest
+
+from tests.e2e.conftest import check_accessibility, screenshot, sign_in_as
+
+MANAGER = "manager@icity.example"
+# The demo 2021 campaign is closed, has answers from every department and is compared with 2020.
+CAMPAIGN = "Satisfaction 2021"
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_manager_reads_results_by_department_exports_and_sees_the_csat_trend(open_page, language):
+    page = open_page(language)
+    sign_in_as(page, MANAGER, language)
+    check_accessibility(page, "manager home")
+
+    page.goto("/surveys/")
+    check_accessibility(page, "surveys dashboard")
+    page.locator("main table a", has_text=CAMPAIGN).click()
+    page.wait_for_url("**/surveys/campaigns/*/")
+    check_accessibility(page, "campaign detail")
+    page.locator("main a[href$='/results/']").click()
+    page.wait_for_url("**/surveys/campaigns/*/results/")
+    check_accessibility(page, "campaign results")
+    screenshot(page, f"j5-results-{language}")
+
+    # The CSAT of each rating question, with its trend since the 2020 campaign.
+    assert page.locator("article.result .trend").count() >= 1
+
+    # By department: the breakdown of the first scored question.
+    breakdown = page.locator("article.result details").filter(has=page.locator("tbody th[scope=row]")).nth(1)
+    breakdown.locator("summary").click()
+    rows = breakdown.locator("tbody tr")
+    rows.first.wait_for()
+    assert rows.count() >= 2
+    check_accessibility(page, "campaign results by department")
+    screenshot(page, f"j5-results-by-department-{language}")
+
+    with page.expect_download() as download_info:
+        page.locator("main a[href$='/responses.xlsx']").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    with open(download.path(), "rb") as stream:
+        workbook = openpyxl.load_workbook(io.BytesIO(stream.read()))
+    sheet = workbook.worksheets[0]
+    assert sheet.max_row > 10
