@@ -1,12 +1,12 @@
 """Journey 2: an agent finds a requester's ticket through a saved view and the search,
-answers with a canned response and resolves it."""
+answers with a canned response, links the requester's laptop and resolves it."""
 
 import re
 import uuid
 
 import pytest
 
-from tests.e2e.conftest import check_accessibility, screenshot, sign_in_as
+from tests.e2e.conftest import app_shell, check_accessibility, screenshot, sign_in_as
 
 REQUESTER = "requester@icity.example"
 AGENT = "agent@icity.example"
@@ -29,7 +29,7 @@ def _requester_opens_a_ticket(open_page, language: str, title: str) -> str:
 
 
 @pytest.mark.parametrize("language", ["fr", "nl"])
-def test_agent_finds_the_ticket_answers_with_a_canned_response_and_resolves(open_page, language):
+def test_agent_finds_the_ticket_answers_with_a_canned_response_links_the_laptop_and_resolves(open_page, language):
     token = uuid.uuid4().hex[:10]
     reference = _requester_opens_a_ticket(open_page, language, f"Bourrage papier {token}")
 
@@ -76,6 +76,20 @@ def test_agent_finds_the_ticket_answers_with_a_canned_response_and_resolves(open
     page.locator(".message-body", has_text=first_line).first.wait_for()
     check_accessibility(page, "agent ticket page after the canned reply")
 
+    # The requester's laptop, scanned or typed into the tag field like a keyboard-wedge scanner.
+    laptop = app_shell(
+        "from assets.models import Asset; "
+        f"print(Asset.objects.filter(holder__email='{REQUESTER}', model__category__code='laptop')"
+        ".order_by('tag').values_list('tag', flat=True).first() or '')"
+    )
+    assert laptop, "the demo requester should hold a laptop"
+    page.locator("#asset-tag").fill(laptop)
+    page.locator("#asset-tag").press("Enter")
+    page.wait_for_url(f"**/tickets/{reference}/")
+    page.locator(f"section[aria-labelledby='assets-title'] a:has-text('{laptop}')").first.wait_for()
+    check_accessibility(page, "agent ticket page with the linked laptop")
+    screenshot(page, f"j2-linked-laptop-{language}")
+
     page.locator("#id_status").select_option("resolved")
     page.locator("#id_note").fill("Rouleau d'entraînement remplacé.")
     page.locator(f"form[action='/tickets/{reference}/status/'] button[type=submit]").click()
@@ -83,11 +97,3 @@ def test_agent_finds_the_ticket_answers_with_a_canned_response_and_resolves(open
     page.locator(".badge.status-resolved").first.wait_for()
     check_accessibility(page, "agent ticket page, resolved")
     screenshot(page, f"j2-resolved-{language}")
-
-
-@pytest.mark.skip(
-    reason="tickets on main has no asset linking yet (tickets/models.py: linked assets will be a ManyToMany "
-    "to assets.Asset); add the step 'link the requester's laptop' to the journey above once it lands"
-)
-def test_agent_links_the_requesters_laptop_to_the_ticket():
-    """Placeholder for the part of journey 2 the app cannot do yet."""
