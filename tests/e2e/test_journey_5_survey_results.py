@@ -55,3 +55,14 @@ def test_manager_reads_results_by_department_exports_and_sees_the_csat_trend(ope
         workbook = openpyxl.load_workbook(io.BytesIO(stream.read()))
     sheet = workbook.worksheets[0]
     assert sheet.max_row > 10
+
+    # The CSAT trend from post-ticket ratings, overall and by team.
+    page.goto("/surveys/csat/")
+    page.locator("main h1").wait_for()
+    assert page.locator("main table").count() >= 1
+    check_accessibility(page, "CSAT over time")
+    page.locator("#csat-by").select_option("team")
+    page.locator("form.filters button[type=submit], form.filters [type=submit]").first.click()
+    page.wait_for_url("**/surveys/csat/?*by=team*")
+    check_accessibility(page, "CSAT over time by team")
+    screenshot(page, f"j5-csat-trend-{language}")
