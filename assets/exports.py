@@ -16,9 +16,10 @@ from typing import BinaryIO
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from icity.spreadsheets import neutralise_formula
+
 from .models import AssetStatus, Condition
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_FIELDS = [
     "tag",
     "serial",
@@ -64,11 +65,7 @@ def export_headers() -> list[str]:
 
 def neutralise(value) -> object:
     """Make a value inert in a spreadsheet: text that looks like a formula gets a leading apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return "" if value is None else neutralise_formula(value)
 
 
 def export_rows(queryset: QuerySet, *, chunk_size: int = 2000) -> Iterator[list]:

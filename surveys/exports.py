@@ -14,20 +14,13 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from icity.models import Department
+from icity.spreadsheets import neutralise_formula
 
 from .models import Answer, Campaign, Question, Response
 from .results import comments_queryset, visible_department_ids
 from .services import survey_questions
 
 CHUNK = 500
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def neutralise(value):
-    """Spreadsheet programs run cells starting with = + - @ as formulas: quote them."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _questions(campaign: Campaign) -> list[Question]:
@@ -46,7 +39,7 @@ def response_rows(campaign: Campaign):
     if not campaign.anonymous:
         header += [_("Language"), _("Submitted on"), _("Email"), _("Name")]
     header += [question.text for question in questions]
-    yield [neutralise(value) for value in header]
+    yield [neutralise_formula(value) for value in header]
     responses = Response.objects.filter(campaign=campaign).select_related("user").order_by("id")
     last_id = None
     number = 0
@@ -76,7 +69,7 @@ def response_rows(campaign: Campaign):
             given = answers.get(response.id, {})
             for question in questions:
                 row.append(_cell(question, given.get(question.pk, []), choice_labels))
-            yield [neutralise(value) for value in row]
+            yield [neutralise_formula(value) for value in row]
 
 
 def _cell(question: Question, answers: list[Answer], choice_labels: dict):
@@ -143,7 +136,11 @@ def comment_rows(campaign: Campaign):
     yield [_("Question"), _("Department"), _("Comment")]
     for answer in comments_queryset(campaign).iterator(chunk_size=CHUNK):
         department = departments.get(answer.department_id, "") if answer.department_id in shown else ""
-        yield [neutralise(answer.question.text), neutralise(department), neutralise(answer.text)]
+        yield [
+            neutralise_formula(answer.question.text),
+            neutralise_formula(department),
+            neutralise_formula(answer.text),
+        ]
 
 
 def comments_csv(campaign: Campaign) -> StreamingHttpResponse:
