@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -14,8 +15,9 @@ from icity.roles import HasRole, Role
 
 from . import services
 from .csat_results import DIMENSION_LABELS, csat_over_time
+from .forms import ResultsFilterForm
 from .models import Campaign, CsatFollowUp, Question, Section, Survey
-from .results import campaign_results
+from .results import HiddenDepartment, campaign_results
 from .serializers import (
     AnswerFormSerializer,
     AnswerResultSerializer,
@@ -112,10 +114,29 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         services.campaign_close(campaign=self.get_object())
         return Response(CampaignSerializer(self.get_queryset().get(pk=pk)).data)
 
-    @extend_schema(responses={200: CampaignResultsSerializer})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "department",
+                str,
+                description="Limit the figures to one shown department: a ``key`` from ``departments`` "
+                "(an id, or ``none``). Departments below the anonymity threshold are refused (400).",
+            )
+        ],
+        responses={200: CampaignResultsSerializer, 400: OpenApiResponse(description="Department not shown.")},
+    )
     @action(detail=True, methods=["get"])
     def results(self, request, pk=None):
-        return Response(CampaignResultsSerializer(campaign_results(self.get_object())).data)
+        campaign = self.get_object()
+        try:
+            department = ResultsFilterForm.department_key(request.query_params.get("department", ""))
+            results = campaign_results(campaign, department=department)
+        except (ValueError, HiddenDepartment):
+            return Response(
+                {"department": [_("Not one of the departments shown for this campaign.")]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(CampaignResultsSerializer(results).data)
 
 
 def _unusable(error: services.InvitationUnusable) -> Response:

@@ -23,6 +23,14 @@ from .models import Answer, Campaign, Invitation, Question, Response, Section
 from .services import survey_questions
 
 
+class HiddenDepartment(Exception):
+    """The department asked for is not shown: too few respondents, or none at all."""
+
+
+# The results of every department together (a department key may be None: "no department").
+ALL_DEPARTMENTS = object()
+
+
 @dataclass
 class Bar:
     label: str
@@ -80,6 +88,16 @@ class CampaignResults:
     visible_departments: list[tuple[int | None, str, int]]
     hidden_respondents: int
     previous: "CampaignResults | None" = None
+    # ALL_DEPARTMENTS, or the key (a department id, None for "no department") the figures are limited to.
+    department: object = ALL_DEPARTMENTS
+
+    @property
+    def filtered(self) -> bool:
+        return self.department is not ALL_DEPARTMENTS
+
+    @property
+    def department_label(self) -> str:
+        return next((label for key, label, _size in self.visible_departments if key == self.department), "")
 
 
 def visible_groups(sizes: dict, min_size: int) -> tuple[set, int]:
@@ -120,15 +138,21 @@ def answer_tallies(campaign: Campaign) -> list[tuple]:
     return rows
 
 
-def campaign_results(campaign: Campaign, *, with_previous: bool = True) -> CampaignResults:
+def campaign_results(campaign: Campaign, *, with_previous: bool = True, department=ALL_DEPARTMENTS) -> CampaignResults:
     """Everything the results page shows. The previous campaign (``with_previous``)
-    is computed without its department breakdown, which the page does not show."""
+    is computed without its department breakdown, which the page does not show.
+
+    ``department`` limits every figure to one of the departments the page shows
+    (raises ``HiddenDepartment`` for any other: a hidden group stays hidden).
+    Invitations record no department, so a filtered result has no response rate.
+    """
+    filtered = department is not ALL_DEPARTMENTS
     invitation_counts = dict(
         Invitation.objects.filter(campaign=campaign).values_list("status").annotate(n=Count("*")).order_by()
     )
     invited = sum(invitation_counts.values())
     # Department sizes feed the breakdown, which is not shown for the previous campaign.
-    if with_previous or not invited:
+    if with_previous or not invited or filtered:
         sizes = dict(
             Response.objects.filter(campaign=campaign).values_list("department_id").annotate(n=Count("*")).order_by()
         )
@@ -137,12 +161,16 @@ def campaign_results(campaign: Campaign, *, with_previous: bool = True) -> Campa
         sizes = {}
         responded = invitation_counts.get(Invitation.Status.ANSWERED, 0)
     shown, hidden_total = visible_groups(sizes, campaign.min_group_size)
+    if filtered and department not in shown:
+        raise HiddenDepartment
     names = {}
     if shown:
         names = {department.pk: department.name for department in Department.objects.filter(pk__in=shown)}
     visible_departments = sorted(
         ((key, names.get(key) or _("No department"), sizes[key]) for key in shown), key=lambda item: item[1]
     )
+    if filtered:
+        responded = sizes[department]
 
     if with_previous:
         sections = survey_questions(campaign.survey)
@@ -155,6 +183,8 @@ def campaign_results(campaign: Campaign, *, with_previous: bool = True) -> Campa
     scores: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))  # q -> dept -> score -> n
     choice_counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for question_id, department_id, number, choice_id, count in answer_tallies(campaign):
+        if filtered and department_id != department:
+            continue
         if number is not None:
             scores[question_id][department_id][number] += count
         elif choice_id is not None:
@@ -169,7 +199,8 @@ def campaign_results(campaign: Campaign, *, with_previous: bool = True) -> Campa
                 for score, count in distribution.items():
                     overall[score] += count
             _fill_scores(result, overall, question)
-            for key, label, respondents in visible_departments:
+            # One department's results have no breakdown: it would be the same figures again.
+            for key, label, respondents in [] if filtered else visible_departments:
                 distribution = by_department.get(key, {})
                 result.groups.append(
                     GroupScore(
@@ -197,19 +228,24 @@ def campaign_results(campaign: Campaign, *, with_previous: bool = True) -> Campa
     outcome = CampaignResults(
         campaign=campaign,
         invited=invited,
-        responded=invitation_counts.get(Invitation.Status.ANSWERED, 0) if invited else responded,
+        responded=invitation_counts.get(Invitation.Status.ANSWERED, 0) if invited and not filtered else responded,
         opted_out=invitation_counts.get(Invitation.Status.OPTED_OUT, 0),
         response_rate=None,
         sections=sections,
         questions=results,
         visible_departments=visible_departments,
         hidden_respondents=hidden_total,
+        department=department,
     )
-    outcome.response_rate = metrics.percent(outcome.responded, invited)
+    if not filtered:
+        outcome.response_rate = metrics.percent(outcome.responded, invited)
     if with_previous and campaign.previous_id:
-        previous = campaign_results(campaign.previous, with_previous=False)
+        try:
+            previous = campaign_results(campaign.previous, with_previous=False, department=department)
+        except HiddenDepartment:  # too few of that department answered last time: no trend
+            previous = None
         outcome.previous = previous
-        by_previous_id = previous.questions
+        by_previous_id = previous.questions if previous else {}
         for result in results.values():
             question = result.question
             match = by_previous_id.get(question.pk) or by_previous_id.get(question.copied_from_id)

@@ -157,6 +157,7 @@ class QuestionResultSerializer(serializers.Serializer):
 
 
 class DepartmentSizeSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="The value of the results' ``department`` filter: an id, or ``none``.")
     label = serializers.CharField()
     respondents = serializers.IntegerField()
 
@@ -170,11 +171,19 @@ class CampaignResultsSerializer(serializers.Serializer):
     min_group_size = serializers.IntegerField(source="campaign.min_group_size")
     hidden_respondents = serializers.IntegerField()
     departments = serializers.SerializerMethodField()
+    department = serializers.SerializerMethodField()
     questions = serializers.SerializerMethodField()
 
     @extend_schema_field(DepartmentSizeSerializer(many=True))
     def get_departments(self, results) -> list[dict]:
-        return [{"label": label, "respondents": size} for _key, label, size in results.visible_departments]
+        return [
+            {"key": "none" if key is None else str(key), "label": label, "respondents": size}
+            for key, label, size in results.visible_departments
+        ]
+
+    def get_department(self, results) -> str | None:
+        """The department the figures are limited to (its label), or null for the whole campaign."""
+        return results.department_label if results.filtered else None
 
     @extend_schema_field(QuestionResultSerializer(many=True))
     def get_questions(self, results) -> list[dict]:

@@ -23,12 +23,13 @@ from .forms import (
     CsatRatingForm,
     FollowUpCloseForm,
     QuestionForm,
+    ResultsFilterForm,
     SectionForm,
     SurveyForm,
 )
 from .models import Campaign, CsatFollowUp, Question, Section, Survey
+from .results import HiddenDepartment, comments_queryset, visible_department_ids
 from .results import campaign_results as compute_results
-from .results import comments_queryset, visible_department_ids
 
 PAGE_SIZE = 25
 
@@ -272,7 +273,18 @@ def campaign_close(request, pk: int):
 @role_required(Role.MANAGER)
 def campaign_results(request, pk: int):
     campaign = _get_campaign(request, pk)
-    return render(request, "surveys/results.html", {"campaign": campaign, "results": compute_results(campaign)})
+    status = 200
+    try:
+        department = ResultsFilterForm.department_key(request.GET.get("department", ""))
+        results = compute_results(campaign, department=department)
+    except (ValueError, HiddenDepartment):
+        # Not one of the departments shown (too small, or no such department): the whole campaign instead.
+        results, status = compute_results(campaign), 400
+    form = ResultsFilterForm(request.GET or None, departments=results.visible_departments)
+    form.is_valid()
+    return render(
+        request, "surveys/results.html", {"campaign": campaign, "results": results, "form": form}, status=status
+    )
 
 
 @role_required(Role.MANAGER)

@@ -1,10 +1,5 @@
-"""Journey 5: a manager opens a campaign's results, looks at them by department, exports
-the responses to Excel and reads the CSAT trend against the previous campaign.
-
-What the surveys app offers on main: the results page has no department filter but a
-"By department" breakdown per scored question (groups under the anonymity threshold hidden),
-and the CSAT trend is shown per rating question against the previous campaign (there is no
-separate CSAT-over-time page). The journey uses those.
+"""Journey 5: a manager opens a campaign's results, filters them by department, exports
+the responses to Excel and opens the CSAT trend (post-ticket ratings over time, by team).
 """
 
 import io
@@ -38,14 +33,27 @@ def test_manager_reads_results_by_department_exports_and_sees_the_csat_trend(ope
     # The CSAT of each rating question, with its trend since the 2020 campaign.
     assert page.locator("article.result .trend").count() >= 1
 
-    # By department: the breakdown of the first scored question.
+    # By department: the breakdown of a scored question, then the filter on one department.
     breakdown = page.locator("article.result details").filter(has=page.locator("tbody th[scope=row]")).nth(1)
     breakdown.locator("summary").click()
     rows = breakdown.locator("tbody tr")
     rows.first.wait_for()
     assert rows.count() >= 2
     check_accessibility(page, "campaign results by department")
-    screenshot(page, f"j5-results-by-department-{language}")
+
+    select = page.locator("main form.filters select[name=department]")
+    options = select.locator("option")
+    assert options.count() >= 3  # "All departments" and at least two departments large enough to show
+    department = options.nth(1)
+    label, value = department.inner_text().strip(), department.get_attribute("value")
+    select.select_option(value)
+    page.locator("main form.filters [type=submit]").click()
+    page.wait_for_url(f"**/results/?department={value}")
+    summary = page.locator("#results-filter-summary")
+    assert label in summary.inner_text()
+    assert page.locator("article.result .trend").count() >= 1  # compared with the same department in 2020
+    check_accessibility(page, "campaign results, one department")
+    screenshot(page, f"j5-results-one-department-{language}")
 
     with page.expect_download() as download_info:
         page.locator("main a[href$='/responses.xlsx']").click()

@@ -150,6 +150,7 @@ def test_results_and_comments_query_counts_do_not_grow(client, manager, departme
     respond(campaign, _people(departments[0], 5))
     urls = [
         reverse("surveys:campaign-results", args=[campaign.pk]),
+        reverse("surveys:campaign-results", args=[campaign.pk]) + f"?department={departments[0].pk}",
         reverse("surveys:campaign-comments", args=[campaign.pk]),
     ]
     for url in urls:
@@ -172,3 +173,65 @@ def test_chart_numbers_are_not_localised_in_french(client, manager, departments)
     svg = page[page.index("<svg") : page.index("</svg>")]
     assert 'width="141.6"' in svg  # 42.9 % of 330 px, with a dot
     assert "3 (42,9%)" in svg  # the visible numbers follow the language
+
+
+def test_results_filtered_by_one_department_page_and_api(client, manager, departments):
+    finance, culture, _haren = departments
+    first = open_campaign(min_group_size=5)
+    respond(first, _people(finance, 5), rating=3)
+    respond(first, _people(culture, 5), rating=5)
+    copy = services.survey_copy(survey=first.survey, by=None)
+    campaign = open_campaign(survey=copy, previous=first, min_group_size=5)
+    respond(campaign, _people(finance, 6), rating=5)
+    respond(campaign, _people(culture, 5), rating=1)
+
+    results = campaign_results(campaign, department=finance.pk)
+    rating = next(result for result in results.questions.values() if result.question.kind == "rating")
+    assert results.filtered and results.department_label == "Finances"
+    assert results.responded == 6 and results.response_rate is None
+    assert rating.answers == 6 and rating.csat == 100.0 and rating.groups == []
+    # The trend compares the same department: Finances rated 3 last time.
+    assert rating.previous.csat == 0.0 and rating.trend == 100.0
+
+    client.force_login(manager)
+    url = reverse("surveys:campaign-results", args=[campaign.pk])
+    response = client.get(url, {"department": str(culture.pk)})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="results-filter-summary"' in page and "Culture" in page
+    assert f'<option value="{culture.pk}" selected>' in page
+
+    api = client.get(reverse("survey-campaign-results", args=[campaign.pk]), {"department": str(finance.pk)}).json()
+    assert api["department"] == "Finances" and api["responded"] == 6
+    assert {entry["key"] for entry in api["departments"]} == {str(finance.pk), str(culture.pk)}
+    everything = client.get(reverse("survey-campaign-results", args=[campaign.pk])).json()
+    assert everything["department"] is None and everything["responded"] == 11
+
+
+@pytest.mark.parametrize("value", ["haren", "0", "-1", "1; DROP TABLE", "٣", "9" * 12])
+def test_results_filter_refuses_hidden_or_unknown_departments(client, manager, departments, value):
+    finance, _culture, haren = departments
+    campaign = open_campaign(min_group_size=5)
+    respond(campaign, _people(finance, 6), rating=5)
+    respond(campaign, _people(haren, 2), rating=1)
+    value = str(haren.pk) if value == "haren" else value
+    client.force_login(manager)
+
+    response = client.get(reverse("surveys:campaign-results", args=[campaign.pk]), {"department": value})
+    assert response.status_code == 400
+    page = response.content.decode()
+    # The whole campaign is shown instead, with the filter's error; the small group stays hidden.
+    assert 'class="error"' in page and "Haren" not in page and "results-filter-summary" not in page
+
+    api = client.get(reverse("survey-campaign-results", args=[campaign.pk]), {"department": value})
+    assert api.status_code == 400 and "Haren" not in api.content.decode()
+
+
+def test_results_filter_is_for_managers_only(client, departments):
+    campaign = open_campaign(min_group_size=5)
+    respond(campaign, _people(departments[0], 6), rating=5)
+    client.force_login(make_user(department=departments[0]))
+    url = reverse("surveys:campaign-results", args=[campaign.pk])
+    assert client.get(url, {"department": str(departments[0].pk)}).status_code in (403, 404)
+    api = client.get(reverse("survey-campaign-results", args=[campaign.pk]), {"department": str(departments[0].pk)})
+    assert api.status_code in (403, 404)
