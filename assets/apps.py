@@ -7,13 +7,22 @@ class AssetsConfig(AppConfig):
     verbose_name = _("Equipment")
 
     def ready(self) -> None:
-        from icity.registry import NavItem, Panel, Seeder, register_nav, register_panel, register_seeder
+        from icity.registry import (
+            NavItem,
+            Panel,
+            Seeder,
+            register_attachment_provider,
+            register_nav,
+            register_panel,
+            register_seeder,
+        )
         from icity.roles import Role
 
         from . import loan_views, views
         from .demo import seed_assets
         from .hooks import AssetSection, register_asset_section
         from .loan_demo import seed_loans
+        from .receipts import RECEIPT_ATTACHMENT, receipt_attachment
 
         everyone = tuple(Role.values)
         register_nav(NavItem(_("My equipment"), "assets:mine", everyone, order=20))
@@ -33,3 +42,5 @@ class AssetsConfig(AppConfig):
         register_asset_section(
             AssetSection("loans", "assets/loans/_asset_section.html", loan_views.asset_loans_section, 20)
         )
+        # Loan emails carry their receipt PDF, loaded when the email is sent (see icity.outbox).
+        register_attachment_provider(RECEIPT_ATTACHMENT, receipt_attachment)

@@ -99,14 +99,27 @@ def _url(name: str, **kwargs) -> str:
     return settings.SITE_URL + reverse(name, kwargs=kwargs or None)
 
 
-def _tell(user, *, key: str, subject: str, paragraphs: list[str], items: list[str] | None = None, url: str = ""):
-    """Queue one message, its text rendered now in the recipient's language (the context stays JSON)."""
+def _tell(
+    user,
+    *,
+    key: str,
+    subject: str,
+    paragraphs: list[str],
+    items: list[str] | None = None,
+    url: str = "",
+    receipt: Receipt | None = None,
+):
+    """Queue one message, its text rendered now in the recipient's language (the context stays JSON).
+
+    ``receipt`` is attached as its PDF when the message is sent.
+    """
     if user is None or not user.email:
         return False
     return notify_user(
         user=user,
         dedupe_key=key,
         template="loans_notice",
+        attachments=[{"kind": receipts.RECEIPT_ATTACHMENT, "id": receipt.pk}] if receipt is not None else None,
         context={
             "subject": subject,
             "greeting": _("Hello %(name)s,") % {"name": user.get_full_name() or user.email},
@@ -372,10 +385,11 @@ def _hand_over_receipt(loan: Loan) -> Receipt:
                     _("Due date: %(date)s") % {"date": loan.due_date.isoformat()}
                     if loan.due_date
                     else _("This is a permanent assignment."),
-                    _("Your receipt (PDF) is on the page below."),
+                    _("Your receipt is attached to this email (PDF) and stays on the page below."),
                 ],
                 items=[_line_label(line) for line in loan.lines.select_related("asset", "model__manufacturer")],
                 url=_url("assets:loan", pk=loan.pk),
+                receipt=receipt,
             )
     return receipt
 
@@ -558,6 +572,7 @@ def loan_check_in(*, actor, site: Site, items: Iterable[ReturnItem]) -> list[Loa
                         _("Everything on this loan is back.")
                         if not loan.is_open
                         else _("Some equipment on this loan is still with you."),
+                        _("Your return receipt is attached to this email (PDF) and stays on the page below."),
                     ],
                     items=[
                         _asset_label(assets[line.asset_id]) if line.asset_id else f"{line.quantity} × {line.model}"
@@ -565,6 +580,7 @@ def loan_check_in(*, actor, site: Site, items: Iterable[ReturnItem]) -> list[Loa
                         if line.loan_id == loan.pk
                     ],
                     url=_url("assets:loan", pk=loan.pk),
+                    receipt=receipt,
                 )
         if not loan.is_open and loan.request_id:
             EquipmentRequest.objects.filter(pk=loan.request_id, status=R.HANDED_OVER).update(

@@ -122,6 +122,22 @@ def return_pdf(loan, lines, *, language: str = "fr") -> bytes:
         return buffer.getvalue()
 
 
+RECEIPT_ATTACHMENT = "loans.receipt"
+
+
+def receipt_attachment(receipt_id: int) -> tuple[str, bytes, str] | None:
+    """The outbox's attachment provider for ``loans.receipt``: the stored PDF as it is when the email goes.
+
+    None when the receipt is gone: the email is then sent without it.
+    """
+    from .models import Receipt
+
+    receipt = Receipt.objects.filter(pk=receipt_id).first()
+    if receipt is None:
+        return None
+    return receipt.filename, bytes(receipt.pdf), "application/pdf"
+
+
 def day_sheet_pdf(*, day, assignee_label: str, runs, language: str = "fr") -> bytes:
     """One page per person doing the runs of the day: times, places, people, what to bring or collect."""
     with translation.override(language):

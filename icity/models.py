@@ -155,6 +155,8 @@ class Notification(models.Model):
     template = models.CharField(_("template"), max_length=100)
     context = models.JSONField(_("context"), default=dict, blank=True)
     headers = models.JSONField(_("extra headers"), default=dict, blank=True)
+    # References such as [{"kind": "loans.receipt", "id": 12}], resolved when sent (see outbox.render_message).
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

@@ -4,6 +4,9 @@
 ``dedupe_key`` makes a second insert a no-op, so a sweep that runs twice or a
 retried request never creates a second message. After commit we poke the
 drain task; when the broker is down the periodic drain sends it later.
+
+Attachments are references (``{"kind": "loans.receipt", "id": 12}``) that the
+owning app resolves when the message is sent, never bytes copied into the row.
 """
 
 import logging
@@ -18,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import Notification
-from .registry import outbox_hooks
+from .registry import attachment_provider, outbox_hooks
 
 logger = logging.getLogger(__name__)
 
@@ -32,12 +35,16 @@ def notify(
     language: str | None = None,
     context: dict | None = None,
     headers: dict | None = None,
+    attachments: list[dict] | None = None,
 ) -> bool:
     """Queue one message. Returns False when the same key was queued before.
 
     ``context`` must be JSON data (ids, names, URLs), never model instances:
-    the message is rendered later, in another process.
+    the message is rendered later, in another process. ``attachments`` are
+    ``{"kind": ..., "id": ...}`` references to objects an app registered a
+    provider for (``registry.register_attachment_provider``).
     """
+    attachments = _check_attachments(attachments or [])
     if language is None:
         language = getattr(recipient, "language", None) or settings.LANGUAGE_CODE
     try:
@@ -53,12 +60,36 @@ def notify(
                 context=context or {},
                 # Fixed when queued, so that every send attempt carries the same id and replies can be matched.
                 headers={"Message-ID": new_message_id(), **(headers or {})},
+                attachments=attachments,
             )
             _run_hooks(row)
     except IntegrityError:
         return False
     transaction.on_commit(poke_drain)
     return True
+
+
+class UnknownAttachmentKind(ValueError):
+    """An attachment reference no app registered a provider for: a programming error."""
+
+
+def _check_attachments(attachments: list[dict]) -> list[dict]:
+    """Refuse a bad reference now, in the caller's request, rather than at send time in a worker.
+
+    A typo in a kind would otherwise surface minutes later as an email silently
+    sent without its PDF.
+    """
+    checked = []
+    for reference in attachments:
+        if not isinstance(reference, dict):
+            raise ValueError(f"An attachment is a {{'kind': ..., 'id': ...}} reference, not {reference!r}.")
+        kind, object_id = reference.get("kind"), reference.get("id")
+        if attachment_provider(kind) is None:
+            raise UnknownAttachmentKind(f"No attachment provider is registered for {kind!r}.")
+        if not isinstance(object_id, int) or isinstance(object_id, bool):
+            raise ValueError(f"Attachment {kind!r} needs an integer id, not {object_id!r}.")
+        checked.append({"kind": kind, "id": object_id})
+    return checked
 
 
 def new_message_id() -> str:
@@ -79,7 +110,13 @@ def _run_hooks(row: Notification) -> None:
 
 
 def notify_user(
-    *, user, dedupe_key: str, template: str, context: dict | None = None, headers: dict | None = None
+    *,
+    user,
+    dedupe_key: str,
+    template: str,
+    context: dict | None = None,
+    headers: dict | None = None,
+    attachments: list[dict] | None = None,
 ) -> bool:
     return notify(
         dedupe_key=dedupe_key,
@@ -89,6 +126,7 @@ def notify_user(
         language=user.language,
         context={"recipient_name": user.get_full_name() or user.email, **(context or {})},
         headers=headers,
+        attachments=attachments,
     )
 
 
@@ -123,7 +161,39 @@ def render_message(notification: Notification) -> EmailMultiAlternatives:
         headers={"X-Icity-Notification": notification.dedupe_key, **notification.headers},
     )
     message.attach_alternative(html_body, "text/html")
+    for filename, content, mimetype in _resolve_attachments(notification):
+        message.attach(filename, content, mimetype)
     return message
+
+
+def _resolve_attachments(notification: Notification) -> list[tuple[str, bytes, str]]:
+    """Load each referenced file now, at send time.
+
+    The outbox holds references, not bytes: deleting or anonymising a receipt
+    also takes it out of mail not sent yet (no copy of personal data lingers in
+    the outbox), and the outbox table stays small. So a reference whose object
+    is gone is skipped and the message still goes: the rest of it is still
+    worth sending. A provider that is no longer registered (a deployment
+    mistake; ``notify`` checked the kind) raises, so the message is retried and
+    stays visible rather than going out without its file.
+    """
+    files = []
+    for reference in notification.attachments:
+        kind, object_id = reference["kind"], reference["id"]
+        resolve = attachment_provider(kind)
+        if resolve is None:
+            raise UnknownAttachmentKind(f"No attachment provider is registered for {kind!r}.")
+        resolved = resolve(object_id)
+        if resolved is None:
+            logger.info(
+                "Outbox message %s: attachment %s #%s is gone (deleted or anonymised); sending without it.",
+                notification.dedupe_key,
+                kind,
+                object_id,
+            )
+            continue
+        files.append(resolved)
+    return files
 
 
 def _tag_subject(subject: str, tag: str) -> str:

@@ -2,7 +2,8 @@
 
 ``icity`` sits at the bottom of the dependency chain: it never imports
 tickets, assets or surveys. Each app registers its navigation entries, its
-home-page panels and its demo-data seeder from ``AppConfig.ready``.
+home-page panels, its demo-data seeder and the attachments its emails carry
+from ``AppConfig.ready``.
 """
 
 from collections.abc import Callable
@@ -40,6 +41,7 @@ class Seeder:
 
 _nav: list[NavItem] = []
 _outbox_hooks: list[Callable] = []
+_attachment_providers: dict[str, Callable[[int], tuple[str, bytes, str] | None]] = {}
 _panels: list[Panel] = []
 _seeders: list[Seeder] = []
 
@@ -84,3 +86,18 @@ def register_outbox_hook(hook: Callable) -> None:
 
 def outbox_hooks() -> list[Callable]:
     return list(_outbox_hooks)
+
+
+def register_attachment_provider(kind: str, resolve: Callable[[int], tuple[str, bytes, str] | None]) -> None:
+    """Let outbox messages carry ``{"kind": kind, "id": <id>}`` attachments.
+
+    ``resolve(id)`` runs when the message is sent and returns ``(filename,
+    content_bytes, mimetype)``, or None when the object is gone (deleted,
+    anonymised): the message then goes without it. The owning app decides what
+    "gone" means, so the outbox never has to know its models.
+    """
+    _attachment_providers[kind] = resolve
+
+
+def attachment_provider(kind: str) -> Callable[[int], tuple[str, bytes, str] | None] | None:
+    return _attachment_providers.get(kind)

@@ -8,11 +8,20 @@ class SchoolsConfig(AppConfig):
 
     def ready(self) -> None:
         from assets.hooks import AssetSection, register_asset_section
-        from icity.registry import NavItem, Panel, Seeder, register_nav, register_panel, register_seeder
+        from icity.registry import (
+            NavItem,
+            Panel,
+            Seeder,
+            register_attachment_provider,
+            register_nav,
+            register_panel,
+            register_seeder,
+        )
         from icity.roles import Role
 
         from . import views
         from .demo import seed_schools
+        from .loan_services import RECEIPT_ATTACHMENT, receipt_attachment
 
         register_nav(
             NavItem(_("School programme"), "schools:home", (Role.SCHOOL_CONTACT,), order=50, prefixes=("schools:",))
@@ -26,3 +35,5 @@ class SchoolsConfig(AppConfig):
             AssetSection("reconditioning", "schools/_asset_reconditioning.html", views.asset_section, order=50)
         )
         register_seeder(Seeder("schools", seed_schools, order=40))
+        # The guardian's hand-over email carries the receipt PDF (no account to download it with).
+        register_attachment_provider(RECEIPT_ATTACHMENT, receipt_attachment)

@@ -130,11 +130,30 @@ def handover_complete(
     return link
 
 
+RECEIPT_ATTACHMENT = "schools.receipt"
+
+
+def receipt_attachment(receipt_id: int) -> tuple[str, bytes, str] | None:
+    """The outbox's attachment provider for ``schools.receipt``: a pupil loan's receipt, while the pupil is known.
+
+    Anonymisation deletes the pupil's pending messages already; refusing an
+    anonymised pupil's receipt here as well means no receipt is mailed to a
+    guardian after the retention period, whatever queued it.
+    """
+    receipt = Receipt.objects.filter(
+        pk=receipt_id, loan__pupil_link__isnull=False, loan__pupil_link__pupil__anonymised_at__isnull=True
+    ).first()
+    if receipt is None:
+        return None
+    return receipt.filename, bytes(receipt.pdf), "application/pdf"
+
+
 def handover_email_receipt(*, pupil_loan: PupilLoan) -> bool:
-    """Send the guardian a summary of the receipt (once per loan)."""
+    """Send the guardian the receipt (once per loan): a summary in the email, the PDF attached."""
     pupil, loan = pupil_loan.pupil, pupil_loan.loan
     if not pupil.guardian_email:
         return False
+    receipt = loan.receipts.filter(kind=Receipt.Kind.HAND_OVER).order_by("-pk").values_list("pk", flat=True).first()
     return notify(
         dedupe_key=_pupil_key(pupil, f"receipt:{loan.pk}"),
         template="schools_receipt",
@@ -151,7 +170,9 @@ def handover_email_receipt(*, pupil_loan: PupilLoan) -> bool:
             ],
             "due_date": loan.due_date.strftime("%d/%m/%Y") if loan.due_date else "",
             "terms_version": loan.terms.version if loan.terms else "",
+            "receipt_attached": receipt is not None,
         },
+        attachments=[{"kind": RECEIPT_ATTACHMENT, "id": receipt}] if receipt is not None else None,
     )
 
 

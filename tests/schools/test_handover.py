@@ -246,3 +246,70 @@ def test_full_journey_leaves_no_personal_data_after_retention(client, logistics,
         assert value not in text, value
     assert Loan.objects.filter(pk=link.loan_id, status="returned").exists()
     assert ReconJob.objects.filter(asset_id=link.allocation.asset_id).exists()
+
+
+def test_the_guardians_receipt_email_carries_the_receipt_pdf(logistics, point):
+    from io import BytesIO
+
+    from django.core import mail
+    from pypdf import PdfReader
+
+    from icity.outbox import outbox_drain
+
+    pupil, allocation, appointment = booked(point, guardian_email="guardian.pdf@parents.example", language="fr")
+    Asset.objects.filter(pk=allocation.asset_id).update(serial="PUP-SN-4711")
+    link = loan_services.handover_complete(
+        actor=logistics,
+        appointment=appointment,
+        scanned_code=allocation.asset.tag,
+        identity_checked=True,
+        accepted_name="Karim Guardian",
+        accept_terms=True,
+    )
+    outbox_drain()  # the booking confirmation
+    mail.outbox.clear()
+    assert loan_services.handover_email_receipt(pupil_loan=link) is True
+    assert loan_services.handover_email_receipt(pupil_loan=link) is False  # once per loan
+    receipt = link.loan.receipts.get(kind="hand_over")
+    row = Notification.objects.get(dedupe_key=f"pupil:{pupil.pk}:receipt:{link.loan_id}")
+    assert row.attachments == [{"kind": "schools.receipt", "id": receipt.pk}]
+    assert outbox_drain() == 1
+    assert outbox_drain() == 0
+    [message] = mail.outbox
+    assert message.to == ["guardian.pdf@parents.example"]
+    [(filename, content, mimetype)] = message.attachments
+    assert (filename, mimetype) == (receipt.filename, "application/pdf")
+    assert pupil.first_name not in filename and pupil.last_name not in filename
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
+    for expected in [allocation.asset.tag, "PUP-SN-4711", "2026-1", "Convention de prêt élève.", link.loan.reference]:
+        assert expected in text, expected
+    assert "Le reçu est joint à cet e-mail (PDF)" in message.body
+
+
+def test_an_anonymised_pupils_receipt_is_never_attached(logistics, point, settings):
+    link = handed_over(point, logistics)
+    receipt = link.loan.receipts.get(kind="hand_over")
+    assert loan_services.receipt_attachment(receipt.pk)[0] == receipt.filename
+    loan_services.pupil_returns_check_in(
+        actor=logistics, site=point.site, returns=[loan_services.PupilReturn(code=link.allocation.asset.tag)]
+    )
+    with time_machine.travel(timezone.now() + timedelta(days=settings.SCHOOLS_RETENTION_DAYS + 1)):
+        assert services.anonymise_sweep() == 1
+    assert loan_services.receipt_attachment(receipt.pk) is None
+
+
+def test_the_schools_provider_serves_pupil_receipts_only(logistics):
+    from assets.loan_services import loan_check_out
+    from tests.assets.factories import make_asset
+    from tests.factories import make_user
+
+    LoanTerms.objects.create(version="2026-9", text_fr="x", text_nl="x")
+    loan = loan_check_out(
+        actor=logistics,
+        borrower=make_user(),
+        assets=[make_asset()],
+        terms=LoanTerms.objects.get(version="2026-9"),
+        accepted_name="Staff Member",
+    )
+    assert loan_services.receipt_attachment(loan.receipts.get().pk) is None
+    assert loan_services.receipt_attachment(10**9) is None
