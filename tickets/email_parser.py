@@ -18,7 +18,11 @@ from email.utils import getaddresses, parseaddr
 from html.parser import HTMLParser
 
 REFERENCE_RE = re.compile(r"\[\s*(HD-\d{4}-\d{6})\s*\]", re.I)
-MESSAGE_ID_RE = re.compile(r"<([^<>\s]+)>")
+# Printable characters only: a NUL byte (which PostgreSQL refuses in text) or another control
+# character makes it no id, and the message gets a generated one.
+MESSAGE_ID_RE = re.compile(r"<([^<>\s\x00-\x1f\x7f]+)>")
+# No control characters either (a NUL would also reach PostgreSQL in a lookup).
+ADDRESS_RE = re.compile(r"[^@\s<>\"\x00-\x1f\x7f]+@[^@\s<>\"\x00-\x1f\x7f]+\.[^@\s<>\"\x00-\x1f\x7f]+")
 MAX_BODY_CHARS = 100_000
 MAX_PARTS = 200
 
@@ -510,7 +514,7 @@ def parse_email(raw: bytes) -> ParsedEmail:
     # Parse the address before decoding RFC 2047 words: a decoded name may hold commas or brackets.
     from_name, from_address = parseaddr(_raw_header(message, "From").replace("\n", " "))
     from_address = (from_address or "").strip().lower()
-    if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", from_address):
+    if not re.fullmatch(ADDRESS_RE, from_address):
         raise UnparseableEmail(f"No valid sender address in From: {_header(message, 'From')[:200]!r}")
     subject = _header(message, "Subject")[:500]
     body, _was_html = _best_body(message)

@@ -210,3 +210,19 @@ def test_email_admin_lists_have_a_query_ceiling(client, admin_user, django_asser
     for name in ("admin:tickets_inboundmessage_changelist", "admin:tickets_quarantinedmessage_changelist"):
         with django_assert_max_num_queries(12):
             assert client.get(reverse(name)).status_code == 200
+
+
+def test_a_message_id_with_a_nul_byte_gets_a_generated_id_and_is_handled_once():
+    """Found by the fuzz test on PostgreSQL, which refuses NUL bytes in text columns."""
+    raw = build_email(subject="Printer", body="It jams.").replace(
+        b"Subject: Printer", b"Message-ID: <abc\x00def@example.org>\r\nSubject: Printer", 1
+    )
+    first = email_ingest(raw=raw)
+    assert first.status == "processed"
+    assert "\x00" not in first.inbound.message_id and first.inbound.message_id.startswith("<sha256-")
+    assert email_ingest(raw=raw).status == "duplicate"
+
+
+def test_a_sender_address_with_a_nul_byte_is_quarantined_not_looked_up():
+    raw = build_email(sender="jean\x00@example.org", subject="Printer")
+    assert email_ingest(raw=raw).status == "quarantined"
