@@ -599,9 +599,10 @@ def csat_sweep(*, now: datetime | None = None, batch_size: int | None = None) ->
     )
     result = CsatSweepResult()
     for ticket in tickets:
-        if ticket_rating_consider(ticket=ticket, now=now) == TicketRating.Status.INVITED:
+        status = ticket_rating_consider(ticket=ticket, now=now)
+        if status == TicketRating.Status.INVITED:
             result.invited += 1
-        else:
+        elif status is not None:  # None: an overlapping sweep decided it first; not ours to count
             result.skipped += 1
     return result
 
