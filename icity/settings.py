@@ -507,6 +507,11 @@ EMAIL_IMAP_PASSWORDS = json.loads(env_str("EMAIL_IMAP_PASSWORDS", "") or "{}")
 EMAIL_IMAP_PROCESSED_FOLDER = env_str("EMAIL_IMAP_PROCESSED_FOLDER", "Processed")
 EMAIL_IMAP_BATCH_SIZE = env_int("EMAIL_IMAP_BATCH_SIZE", 50)
 EMAIL_IMAP_TIMEOUT = env_int("EMAIL_IMAP_TIMEOUT", 30)
+# A PEM file of the certificate authorities to trust for IMAP over TLS (a city's internal CA),
+# instead of the system's; empty: the system's.
+EMAIL_IMAP_CA_FILE = env_str("EMAIL_IMAP_CA_FILE", "")
+if EMAIL_IMAP_CA_FILE and not os.path.isfile(EMAIL_IMAP_CA_FILE):
+    raise ImproperlyConfigured(f"Environment variable EMAIL_IMAP_CA_FILE names no file: {EMAIL_IMAP_CA_FILE!r}.")
 CELERY_BEAT_SCHEDULE |= {
     "tickets-email-poll": {
         "task": "tickets.email_tasks.email_poll",

@@ -32,9 +32,9 @@ class PollResult:
 def _connect(mailbox: Mailbox) -> imaplib.IMAP4:
     timeout = settings.EMAIL_IMAP_TIMEOUT
     if mailbox.imap_tls:
-        connection = imaplib.IMAP4_SSL(
-            mailbox.imap_host, mailbox.imap_port, ssl_context=ssl.create_default_context(), timeout=timeout
-        )
+        # Certificate and host name always checked; only which authorities are trusted can change.
+        context = ssl.create_default_context(cafile=settings.EMAIL_IMAP_CA_FILE or None)
+        connection = imaplib.IMAP4_SSL(mailbox.imap_host, mailbox.imap_port, ssl_context=context, timeout=timeout)
     else:
         # Plain IMAP is for a server on loopback (tests, a local relay); production mailboxes use TLS.
         connection = imaplib.IMAP4(mailbox.imap_host, mailbox.imap_port, timeout=timeout)

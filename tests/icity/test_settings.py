@@ -51,6 +51,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         ("REDIS_URL", "localhost:6379"),
         ("ALLOWED_HOSTS", ""),
         ("EMAIL_PORT", "smtp"),
+        ("EMAIL_IMAP_CA_FILE", "/nonexistent/city-ca.pem"),
     ],
 )
 def test_bad_environment_stops_start_up_naming_the_variable(tmp_path, variable, value):

@@ -6,10 +6,7 @@ Skipped, with the reason, when the dovecot binary is absent (.ci/run installs it
 
 import imaplib
 import os
-import shutil
-import socket
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
@@ -19,91 +16,19 @@ from tickets import email_intake, imap_poll
 from tickets.email_models import InboundMessage, InboundStatus, Mailbox
 from tickets.models import Ticket
 
+from .dovecot import DOVECOT, PASSWORD, USER, free_port, running_dovecot
 from .email_helpers import build_email, corpus
 
-DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if os.path.exists("/usr/sbin/dovecot") else None)
 pytestmark = [
     pytest.mark.skipif(DOVECOT is None, reason="dovecot is not installed (apt-get install dovecot-imapd)"),
     pytest.mark.django_db(transaction=True),
 ]
-USER, PASSWORD = "helpdesk@icity.test", "imap-test-secret"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
 def dovecot():
-    root = Path(tempfile.mkdtemp(prefix="icity-dovecot-"))
-    root.chmod(0o755)
-    for name in ("run", "state", "home"):
-        (root / name).mkdir()
-    if os.geteuid() == 0:
-        uid = gid = 65534  # nobody: Dovecot refuses to run mail as root
-        os.chown(root / "home", uid, gid)
-        users = ""
-    else:
-        uid, gid = os.getuid(), os.getgid()
-        login = os.environ.get("USER") or "nobody"
-        users = f"default_login_user = {login}\ndefault_internal_user = {login}\n"
-    port = _free_port()
-    (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
-    (root / "dovecot.conf").write_text(
-        f"""{users}base_dir = {root}/run
-state_dir = {root}/state
-log_path = {root}/dovecot.log
-protocols = imap
-listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain
-first_valid_uid = 1
-mail_location = maildir:~/Maildir
-passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {root}/passwd
-}}
-userdb {{
-  driver = static
-  args = uid={uid} gid={gid} home={root}/home/%u
-}}
-service imap-login {{
-  chroot =
-  inet_listener imap {{
-    address = 127.0.0.1
-    port = {port}
-  }}
-  inet_listener imaps {{
-    port = 0
-  }}
-}}
-service anvil {{
-  chroot =
-}}
-"""
-    )
-    process = subprocess.Popen([DOVECOT, "-F", "-c", str(root / "dovecot.conf")], stderr=subprocess.PIPE)
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if process.poll() is not None:
-                    pytest.fail(f"dovecot did not start: {process.stderr.read().decode()}")
-                time.sleep(0.05)
+    with running_dovecot() as (port, _ca):
         yield port
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def _client(port: int) -> imaplib.IMAP4:
@@ -211,7 +136,7 @@ def test_killing_the_poll_mid_batch_loses_and_duplicates_nothing(dovecot, mailbo
 
 
 def test_an_unreachable_server_is_recorded_and_does_not_stop_other_mailboxes(dovecot, mailbox):
-    Mailbox.objects.create(address="down@icity.test", imap_host="127.0.0.1", imap_port=_free_port(), imap_tls=False)
+    Mailbox.objects.create(address="down@icity.test", imap_host="127.0.0.1", imap_port=free_port(), imap_tls=False)
     _deliver(dovecot, *_messages(1))
     results = {result.mailbox: result for result in imap_poll.poll_all_mailboxes()}
     assert results["down@icity.test"].error
