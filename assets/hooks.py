@@ -27,3 +27,29 @@ def register_asset_section(section: AssetSection) -> None:
 
 def asset_sections() -> list[AssetSection]:
     return sorted(_sections, key=lambda section: section.order)
+
+
+# --- "Report a problem" with a unit ----------------------------------------------------------------
+# The borrower's pages offer, next to each unit they hold, a link that opens a ticket about it.
+# The helpdesk registers where that link goes; without a helpdesk app there is no link.
+
+_problem_report: Callable | None = None
+
+
+def register_problem_report(url_for_asset: Callable) -> None:
+    """``url_for_asset(asset) -> str``: the page that opens a ticket about ``asset``.
+
+    Called once per unit on list pages, so it must not query the database
+    (build the URL from the asset's own fields).
+    """
+    global _problem_report
+    _problem_report = url_for_asset
+
+
+def problem_report_url(asset) -> str:
+    """Where to report a problem with ``asset``; empty when no helpdesk is installed."""
+    return _problem_report(asset) if _problem_report is not None and asset is not None else ""
+
+
+def problem_reports_enabled() -> bool:
+    return _problem_report is not None

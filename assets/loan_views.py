@@ -20,9 +20,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from icity.roles import has_role, role_required
 
+from . import hooks, receipts
 from . import loan_forms as forms
 from . import loan_services as services
-from . import receipts
 from .access import MANAGE_ROLES
 from .models import (
     Asset,
@@ -410,6 +410,7 @@ def loan_detail(request, pk: int):
             "extend_form": forms.ExtendForm(),
             "lost_form": forms.LostForm() if logistics and loan.is_open else None,
             "overdue_days": loan.days_overdue(timezone.localdate()),
+            "problem_reports": hooks.problem_reports_enabled(),
         },
     )
 

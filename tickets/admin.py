@@ -12,8 +12,8 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name_fr", "name_nl", "parent", "default_team", "kind", "is_active"]
-    list_filter = ["kind", "is_active", "default_team"]
+    list_display = ["name_fr", "name_nl", "parent", "default_team", "kind", "for_equipment", "is_active"]
+    list_filter = ["kind", "is_active", "for_equipment", "default_team"]
     search_fields = ["name_fr", "name_nl"]
     list_select_related = ["parent", "default_team"]
 

@@ -7,7 +7,7 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Helpdesk")
 
     def ready(self) -> None:
-        from assets.hooks import AssetSection, register_asset_section
+        from assets.hooks import AssetSection, register_asset_section, register_problem_report
         from icity.registry import NavItem, Panel, Seeder, register_nav, register_panel, register_seeder
         from icity.roles import Role
 
@@ -22,6 +22,7 @@ class TicketsConfig(AppConfig):
         register_asset_section(
             AssetSection("tickets", "tickets/_asset_tickets.html", views.asset_tickets_section, order=40)
         )
+        register_problem_report(views.problem_report_url)
 
         from . import email_demo, email_outbound  # email channel
 

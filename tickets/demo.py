@@ -130,6 +130,9 @@ CATEGORIES = [
     ),
 ]
 
+# "Report a problem" from My equipment preselects this one (Category.for_equipment).
+EQUIPMENT_CATEGORY = "PC ou portable en panne"
+
 CANNED = [
     (
         "Accusé de réception",
@@ -192,6 +195,8 @@ def seed_reference_data(*, rng: random.Random | None = None) -> list[Team]:
                 "guidance_nl": guidance_nl,
             },
         )
+    if not Category.objects.filter(for_equipment=True).exists():
+        Category.objects.filter(name_fr=EQUIPMENT_CATEGORY, parent__isnull=False).update(for_equipment=True)
     for priority, targets in settings.TICKETS_DEFAULT_SLA_MINUTES.items():
         SlaPolicy.objects.get_or_create(
             priority=priority,

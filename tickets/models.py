@@ -61,12 +61,23 @@ class Category(BilingualName):
     guidance_fr = models.TextField(_("guidance (French)"), blank=True)
     guidance_nl = models.TextField(_("guidance (Dutch)"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    for_equipment = models.BooleanField(
+        _("for equipment problems"),
+        default=False,
+        help_text=_("Chosen in advance when someone reports a problem with a unit they hold. One category at most."),
+    )
 
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         constraints = [
             models.CheckConstraint(condition=~models.Q(parent=models.F("pk")), name="category_not_own_parent"),
+            # "Report a problem" preselects one category: two would make the choice arbitrary.
+            models.UniqueConstraint(
+                fields=["for_equipment"],
+                condition=models.Q(for_equipment=True),
+                name="category_one_for_equipment",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -35,6 +36,7 @@ from .forms import (
     TicketOpenForm,
     TicketUpdateForm,
     TransitionForm,
+    held_assets,
 )
 from .models import (
     OPEN_STATUSES,
@@ -136,10 +138,47 @@ def my_tickets(request):
     return render(request, "tickets/my_tickets.html", {"page": page, "tab": tab, "query": query})
 
 
+def problem_report_url(asset: Asset) -> str:
+    """ "Report a problem" next to a unit on the borrower's pages (registered with ``assets.hooks``).
+
+    Built from the tag alone: the borrower's pages call it once per unit, without a query.
+    """
+    return f"{reverse('tickets:new')}?{urlencode({'asset': asset.tag})}"
+
+
+def _reported_asset(request) -> Asset | None:
+    """``?asset=<tag or id>``: a unit the person holds, or None.
+
+    Anything else (someone else's unit, a unit that does not exist) is ignored
+    silently, so that the page never tells whether a tag or id exists.
+    """
+    value = request.GET.get("asset", "").strip()[:40]
+    if not value:
+        return None
+    match = Q(tag=value.upper())
+    if value.isdigit():
+        match |= Q(pk=int(value))
+    return held_assets(request.user).filter(match).first()
+
+
+def _initial_for(asset: Asset | None) -> dict:
+    if asset is None:
+        return {}
+    initial = {
+        "asset": asset.pk,
+        "title": _("Problem with %(tag)s (%(model)s)") % {"tag": asset.tag, "model": asset.model.name},
+    }
+    category = Category.objects.filter(for_equipment=True, is_active=True).only("pk").first()
+    if category is not None:
+        initial["category"] = category.pk
+    return initial
+
+
 @login_required
 def ticket_new(request):
     agent = is_agent(request.user)
-    form = TicketOpenForm(request.POST or None, request.FILES or None, agent=agent, user=request.user)
+    initial = _initial_for(_reported_asset(request)) if request.method == "GET" else {}
+    form = TicketOpenForm(request.POST or None, request.FILES or None, agent=agent, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from icity.demo import seed_people
 from tickets import demo
-from tickets.models import Comment, Status, Ticket
+from tickets.models import Category, Comment, Status, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +21,10 @@ def test_seeder_is_idempotent_and_fills_every_view(settings, monkeypatch):
     assert Comment.objects.exists()
     references = list(Ticket.objects.values_list("reference", flat=True))
     assert len(set(references)) == len(references)
+    # "Report a problem" from My equipment preselects the hardware category.
+    assert list(Category.objects.filter(for_equipment=True).values_list("name_fr", flat=True)) == [
+        demo.EQUIPMENT_CATEGORY
+    ]
 
 
 def test_seed_tickets_command_adds_count():
