@@ -1,4 +1,5 @@
 import uuid
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -143,27 +144,95 @@ class CheckOutForm(IdempotentForm):
         return value
 
 
-class CheckInForm(forms.Form):
+class CheckInScanForm(forms.Form):
+    """Returns, step 1: scan the units that came back (a keyboard-wedge scanner types each code + Enter)."""
+
     codes = forms.CharField(
         label=_("Returned units"),
         widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off"}),
         help_text=_("Scan each returned unit; one tag or serial number per line."),
     )
     site = forms.ModelChoiceField(label=_("Received at"), queryset=Site.objects.order_by("code"))
-    condition = forms.ChoiceField(label=_("Condition"), choices=Condition.choices, initial=Condition.B)
-    next_status = forms.ChoiceField(
-        label=_("Goes to"),
-        choices=LoanLine.NextStatus.choices,
-        help_text=_("Laptops always go to reconditioning."),
-    )
-    missing_parts = forms.CharField(label=_("Missing parts"), required=False, max_length=255)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean_codes(self):
         codes = _codes(self.cleaned_data["codes"])
         if not codes:
             raise forms.ValidationError(_("Scan at least one unit."))
         return codes
+
+
+@dataclass(frozen=True)
+class ReturnRow:
+    """One scanned unit on its open loan line (asset, model and loan loaded)."""
+
+    line: LoanLine
+    always_recondition: bool  # its policy sends it to reconditioning whatever is chosen (laptops: wipe)
+
+    @property
+    def tag(self) -> str:
+        return self.line.asset.tag
+
+
+class ReturnLineForm(forms.Form):
+    """Returns, step 2: one unit's grade, where it goes next, missing parts and notes."""
+
+    line = forms.IntegerField(widget=forms.HiddenInput)
+    condition = forms.ChoiceField(label=_("Condition"), choices=Condition.choices)
+    next_status = forms.ChoiceField(label=_("Goes to"), choices=LoanLine.NextStatus.choices)
+    missing_parts = forms.CharField(label=_("Missing parts"), required=False, max_length=255)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, row: ReturnRow, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.row = row
+        tag = row.tag
+        # Each row's controls are named after its unit: in a table a screen reader hears which one.
+        self.fields["condition"].label = _("Condition of %(tag)s") % {"tag": tag}
+        self.fields["next_status"].label = _("Where %(tag)s goes next") % {"tag": tag}
+        self.fields["missing_parts"].label = _("Missing parts of %(tag)s") % {"tag": tag}
+        self.fields["notes"].label = _("Notes on %(tag)s") % {"tag": tag}
+        self.initial.setdefault("line", row.line.pk)
+        self.initial.setdefault("condition", row.line.asset.condition or Condition.B)
+        if row.always_recondition:
+            recondition = LoanLine.NextStatus.RECONDITIONING
+            self.fields["next_status"].choices = [(recondition.value, recondition.label)]
+            self.fields["next_status"].help_text = _("Always goes to reconditioning (data wipe).")
+            self.initial["next_status"] = recondition
+
+    def clean_line(self):
+        if self.cleaned_data["line"] != self.row.line.pk:
+            raise forms.ValidationError(
+                _("%(tag)s changed since it was scanned: scan it again.") % {"tag": self.row.tag}, code="line"
+            )
+        return self.row.line
+
+
+class BaseReturnFormSet(forms.BaseFormSet):
+    """One form per scanned unit, in scan order; the rows come from the server, never from the form."""
+
+    def __init__(self, *args, rows: list[ReturnRow], **kwargs):
+        self.rows = rows
+        super().__init__(*args, **kwargs)
+
+    def initial_form_count(self) -> int:
+        return len(self.rows)
+
+    def total_form_count(self) -> int:
+        return len(self.rows)
+
+    def get_form_kwargs(self, index):
+        # Every row is required: an untouched row is still a unit that came back.
+        return {"row": self.rows[index], "empty_permitted": False}
+
+    def clean(self):
+        # A posted form count other than the scanned units' is refused, never padded or cut.
+        if self.is_bound:
+            posted = self.management_form.cleaned_data.get("TOTAL_FORMS")
+            if posted != len(self.rows):
+                raise forms.ValidationError(_("The list of units changed: scan them again."), code="count")
+
+
+ReturnFormSet = forms.formset_factory(ReturnLineForm, formset=BaseReturnFormSet, extra=0)
 
 
 class ExtendForm(forms.Form):

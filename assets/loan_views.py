@@ -34,7 +34,7 @@ from .models import (
     Receipt,
     Recovery,
 )
-from .services import resolve_code
+from .services import resolve_code, resolve_codes
 
 PAGE_SIZE = 50
 R = EquipmentRequest.Status
@@ -489,38 +489,85 @@ def loan_check_out(request):
     )
 
 
+def _returns_for(codes: list[str]) -> tuple[list[forms.ReturnRow], list[str]]:
+    """The open loan line of each scanned unit, in scan order, and the codes that are on no loan.
+
+    A fixed number of queries whatever the number of codes (a scanning session can be long).
+    A unit scanned twice counts once.
+    """
+    assets = resolve_codes(codes)
+    lines = {
+        line.asset_id: line
+        for line in LoanLine.objects.filter(asset__in=[a for a in assets.values() if a], state=LoanLine.State.OPEN)
+        .select_related("asset", "model__manufacturer", "model__category", "loan__borrower")
+        .order_by("pk")
+    }
+    recondition: dict[int, bool] = {}
+    rows, problems, seen = [], [], set()
+    for code in codes:
+        asset = assets.get(code)
+        line = lines.get(asset.pk) if asset else None
+        if line is None:
+            problems.append(code)
+            continue
+        if line.pk in seen:
+            continue
+        seen.add(line.pk)
+        if line.model.category_id not in recondition:  # one policy lookup per category, not per unit
+            recondition[line.model.category_id] = services.policy_for(line.model).always_recondition
+        rows.append(forms.ReturnRow(line=line, always_recondition=recondition[line.model.category_id]))
+    return rows, problems
+
+
+def _check_in_page(request, *, scan, formset=None, errors=(), status=200):
+    context = {"form": scan, "formset": formset, "errors": list(errors), "failed": status == 400}
+    if formset is not None:
+        context["codes"] = " ".join(scan.cleaned_data["codes"])
+        context["site"] = scan.cleaned_data["site"]
+    return render(request, "assets/loans/checkin.html", context, status=status)
+
+
 @role_required(*MANAGE_ROLES)
 def loan_check_in(request):
-    form = forms.CheckInForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        items, problems = [], []
-        for code in data["codes"]:
-            asset = resolve_code(code)
-            line = LoanLine.objects.filter(asset=asset, state=LoanLine.State.OPEN).only("pk").first() if asset else None
-            if line is None:
-                problems.append(code)
-                continue
-            items.append(
-                services.ReturnItem(
-                    line=line.pk,
-                    condition=data["condition"],
-                    next_status=data["next_status"],
-                    notes=data["notes"],
-                    missing_parts=data["missing_parts"],
-                )
-            )
-        if problems:
-            form.add_error("codes", _("Not out on any loan: %(codes)s") % {"codes": ", ".join(problems)})
-        else:
-            try:
-                loans = services.loan_check_in(actor=request.user, site=data["site"], items=items)
-            except services.InventoryError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _("%(count)d unit(s) returned.") % {"count": len(items)})
-                return redirect(loans[0]) if len(loans) == 1 else redirect("assets:loan-checkin")
-    return render(request, "assets/loans/checkin.html", {"form": form}, status=400 if form.errors else 200)
+    """Returns in two steps, no script needed: scan the units, then grade each one and confirm.
+
+    Step 2 posts the scanned codes back with one row per unit; the codes are resolved
+    again, so a unit returned by someone else in between, or a row that does not match
+    the units scanned, is refused before anything is saved. One service call, one transaction.
+    """
+    if request.method != "POST":
+        return _check_in_page(request, scan=forms.CheckInScanForm())
+    scan = forms.CheckInScanForm(request.POST)
+    if not scan.is_valid():
+        return _check_in_page(request, scan=scan, status=400)
+    rows, problems = _returns_for(scan.cleaned_data["codes"])
+    if problems:
+        scan.add_error("codes", _("Not out on any loan: %(codes)s") % {"codes": ", ".join(problems)})
+        return _check_in_page(request, scan=scan, status=400)
+    step = request.POST.get("step", "")
+    if step == "edit":  # back to the scan, to add or remove units
+        return _check_in_page(request, scan=scan)
+    if step != "confirm":
+        return _check_in_page(request, scan=scan, formset=forms.ReturnFormSet(rows=rows))
+    formset = forms.ReturnFormSet(request.POST, rows=rows)
+    if not formset.is_valid():
+        return _check_in_page(request, scan=scan, formset=formset, status=400)
+    items = [
+        services.ReturnItem(
+            line=row["line"].pk,
+            condition=row["condition"],
+            next_status=row["next_status"],
+            notes=row["notes"],
+            missing_parts=row["missing_parts"],
+        )
+        for row in formset.cleaned_data
+    ]
+    try:
+        loans = services.loan_check_in(actor=request.user, site=scan.cleaned_data["site"], items=items)
+    except services.InventoryError as error:
+        return _check_in_page(request, scan=scan, formset=formset, errors=[error.message, *error.errors], status=400)
+    messages.success(request, _("%(count)d unit(s) returned.") % {"count": len(items)})
+    return redirect(loans[0]) if len(loans) == 1 else redirect("assets:loan-checkin")
 
 
 @login_required

@@ -604,6 +604,27 @@ def resolve_code(code: str) -> Asset | None:
     return asset
 
 
+def _scanned(code: str) -> str:
+    code = code.strip()
+    return code.rstrip("/").rsplit("/", 1)[-1] if "/" in code else code
+
+
+def resolve_codes(codes: list[str]) -> dict[str, Asset | None]:
+    """``resolve_code`` for many codes in two queries: {code: asset or None}, the same rules."""
+    scanned = {code: _scanned(code) for code in codes if code.strip()}
+    by_tag = {asset.tag: asset for asset in Asset.objects.filter(tag__in={value.upper() for value in scanned.values()})}
+    by_serial: dict[str, list[Asset]] = {}
+    untagged = {value for value in scanned.values() if value.upper() not in by_tag}
+    if untagged:
+        for asset in Asset.objects.filter(serial__in=untagged):
+            by_serial.setdefault(asset.serial, []).append(asset)
+    found: dict[str, Asset | None] = {}
+    for code, value in scanned.items():
+        serials = by_serial.get(value, [])
+        found[code] = by_tag.get(value.upper()) or (serials[0] if len(serials) == 1 else None)
+    return found
+
+
 @transaction.atomic
 def stocktake_start(*, actor, site: Site) -> Stocktake:
     try:

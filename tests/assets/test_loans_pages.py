@@ -120,10 +120,12 @@ def test_check_in_page_returns_scanned_units(client, logistics, requester):
     loan = lend(requester)
     asset = loan.lines.get().asset
     client.force_login(logistics)
-    response = client.post(
-        reverse("assets:loan-checkin"),
-        {"codes": asset.tag, "site": SiteFactory().pk, "condition": "b", "next_status": "in_stock"},
-    )
+    scanned = {"codes": asset.tag, "site": SiteFactory().pk}
+    step_2 = client.post(reverse("assets:loan-checkin"), {**scanned, "step": "check"})
+    assert step_2.status_code == 200 and asset.tag in step_2.content.decode()
+    rows = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-line": loan.lines.get().pk}
+    rows |= {"form-0-condition": "b", "form-0-next_status": "in_stock"}
+    response = client.post(reverse("assets:loan-checkin"), {**scanned, **rows, "step": "confirm"})
     assert response.status_code == 302
     loan.refresh_from_db()
     assert loan.status == Loan.Status.RETURNED
