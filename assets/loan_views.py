@@ -508,7 +508,8 @@ def _returns_for(codes: list[str]) -> tuple[list[forms.ReturnRow], list[str]]:
         asset = assets.get(code)
         line = lines.get(asset.pk) if asset else None
         if line is None:
-            problems.append(code)
+            if code not in problems:
+                problems.append(code)
             continue
         if line.pk in seen:
             continue

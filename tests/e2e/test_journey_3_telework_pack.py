@@ -1,6 +1,7 @@
 """Journey 3: a requester asks for a telework pack, the manager approves, logistics scans
-the units into the request, hands it over with the signed receipt, and later checks it back
-in with the mouse missing."""
+the units into the request, hands it over with the signed receipt; the borrower finds
+"Report a problem" next to each unit on My equipment; later logistics checks the pack back
+in (scan, then one row per unit with its own grade) with the mouse missing."""
 
 import json
 import re
@@ -113,15 +114,38 @@ def test_telework_pack_from_request_to_return_with_a_missing_mouse(open_page, la
     response = logistics.request.get(receipt.get_attribute("href"))
     assert response.ok and response.body().startswith(b"%PDF")
 
-    # Later: the pack comes back without its mouse.
+    # The borrower sees each unit on My equipment, with a "Report a problem" link named after it.
+    requester.goto("/equipment/mine/")
+    for tag in tags:
+        assert requester.locator(f"main a.report-problem[aria-label*='{tag}']").count() == 1
+    check_accessibility(requester, "my equipment, report a problem per unit")
+    screenshot(requester, f"j3-my-equipment-{language}")
+    requester.locator(f"main a.report-problem[aria-label*='{tags[0]}']").click()
+    requester.wait_for_url(re.compile(r"/tickets/new/\?asset="))
+    assert tags[0] in requester.locator("#id_asset option:checked").inner_text()
+    check_accessibility(requester, "open a ticket about a unit I hold")
+
+    # Later: the pack comes back without its mouse. Step 1: scan the units.
     logistics.goto("/equipment/loans/check-in/")
-    check_accessibility(logistics, "check-in")
+    check_accessibility(logistics, "check-in, scan")
     _scan(logistics, "#id_codes", tags)
     logistics.locator("#id_site").select_option(str(stock_site))
-    logistics.locator("#id_next_status").select_option("reconditioning")
-    logistics.locator("#id_missing_parts").fill({"fr": "souris", "nl": "muis"}[language])
-    screenshot(logistics, f"j3-check-in-{language}")
     logistics.locator("main form button[type=submit]").click()
+    # Step 2: one row per unit, in scan order (laptop, dock), each with its own grade.
+    logistics.locator("#id_form-1-condition").wait_for()
+    for index, tag in enumerate(tags):
+        assert logistics.locator("main tbody tr").nth(index).locator("th[scope=row]").inner_text().startswith(tag)
+    # The laptop is always wiped: reconditioning is the only choice offered.
+    assert logistics.locator("#id_form-0-next_status option").all_inner_texts() == [
+        logistics.locator("#id_form-0-next_status option:checked").inner_text()
+    ]
+    check_accessibility(logistics, "check-in, one row per unit")
+    logistics.locator("#id_form-0-condition").select_option("b")
+    logistics.locator("#id_form-1-condition").select_option("c")
+    logistics.locator("#id_form-1-next_status").select_option("in_repair")
+    logistics.locator("#id_form-1-missing_parts").fill({"fr": "souris", "nl": "muis"}[language])
+    screenshot(logistics, f"j3-check-in-{language}")
+    logistics.locator("main form button[value=confirm]").click()
     logistics.wait_for_url(f"**{loan_path}")
     check_accessibility(logistics, "loan after check-in")
     screenshot(logistics, f"j3-returned-{language}")
