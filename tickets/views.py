@@ -139,7 +139,7 @@ def my_tickets(request):
 
 
 def problem_report_url(asset: Asset) -> str:
-    """ "Report a problem" next to a unit on the borrower's pages (registered with ``assets.hooks``).
+    """The target of "Report a problem" next to a unit on the borrower's pages (see ``assets.hooks``).
 
     Built from the tag alone: the borrower's pages call it once per unit, without a query.
     """
@@ -156,7 +156,7 @@ def _reported_asset(request) -> Asset | None:
     if not value:
         return None
     match = Q(tag=value.upper())
-    if value.isdigit():
+    if value.isascii() and value.isdigit() and len(value) <= 18:  # an id that fits a bigint
         match |= Q(pk=int(value))
     return held_assets(request.user).filter(match).first()
 

@@ -145,7 +145,7 @@ def test_someone_elses_unit_in_the_url_is_ignored_and_cannot_be_submitted(client
     assert not Ticket.objects.exists()
 
 
-@pytest.mark.parametrize("value", ["", "IC-999999", "999999", "not a tag", "x" * 500])
+@pytest.mark.parametrize("value", ["", "IC-999999", "999999", "9" * 40, "²", "not a tag", "x" * 500])
 def test_unknown_values_are_ignored(client, requester, value):
     client.force_login(requester)
     response = client.get(reverse("tickets:new"), {"asset": value})
