@@ -58,6 +58,22 @@ class AssetChoiceField(forms.ModelChoiceField):
         return f"{asset.tag} – {asset.model.name}"
 
 
+class AssetTagField(forms.CharField):
+    """A device by its tag (agents type or scan it): the unit, or a clear error."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=40, **kwargs)
+
+    def clean(self, value):
+        tag = super().clean(value).strip().upper()
+        if not tag:
+            return None
+        asset = Asset.objects.filter(tag=tag).select_related("model").first()
+        if asset is None:
+            raise forms.ValidationError(_("No device has the tag %(tag)s."), params={"tag": tag}, code="unknown")
+        return asset
+
+
 def held_assets(user: User):
     """The units a person holds, for the "equipment concerned" choice (tag + model name)."""
     return Asset.objects.filter(holder=user).select_related("model").order_by("tag")
@@ -104,6 +120,14 @@ class TicketOpenForm(forms.Form):
             self.fields["channel"] = forms.ChoiceField(
                 label=_("Channel"), choices=Channel.choices, initial=Channel.WEB, required=False
             )
+            # On behalf of someone, the devices to choose from are theirs, not the agent's: the agent
+            # types or scans the tag, and ``clean`` checks that the requester holds it.
+            self.fields["asset"] = AssetTagField(
+                label=_("Equipment concerned (tag)"),
+                required=False,
+                help_text=_("The tag of a device the requester holds, e.g. IC-000123."),
+            )
+            self.order_fields([*(name for name in self.fields if name != "attachments"), "attachments"])
 
     def clean_requester_email(self) -> User | None:
         email = (self.cleaned_data.get("requester_email") or "").strip().lower()

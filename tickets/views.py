@@ -161,11 +161,11 @@ def _reported_asset(request) -> Asset | None:
     return held_assets(request.user).filter(match).first()
 
 
-def _initial_for(asset: Asset | None) -> dict:
+def _initial_for(asset: Asset | None, *, agent: bool) -> dict:
     if asset is None:
         return {}
     initial = {
-        "asset": asset.pk,
+        "asset": asset.tag if agent else asset.pk,  # agents get a tag field, requesters a choice
         "title": _("Problem with %(tag)s (%(model)s)") % {"tag": asset.tag, "model": asset.model.name},
     }
     category = Category.objects.filter(for_equipment=True, is_active=True).only("pk").first()
@@ -177,7 +177,7 @@ def _initial_for(asset: Asset | None) -> dict:
 @login_required
 def ticket_new(request):
     agent = is_agent(request.user)
-    initial = _initial_for(_reported_asset(request)) if request.method == "GET" else {}
+    initial = _initial_for(_reported_asset(request), agent=agent) if request.method == "GET" else {}
     form = TicketOpenForm(request.POST or None, request.FILES or None, agent=agent, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -69,6 +69,29 @@ def test_requester_cannot_link_someone_elses_equipment(client, requester, catego
     assert not Ticket.objects.exists()
 
 
+def test_agent_opening_on_behalf_links_the_requesters_device_by_tag(client, requester, team_agent, category):
+    laptop = held(requester)
+    agents_own = held(team_agent)
+    client.force_login(team_agent)
+    page = client.get(reverse("tickets:new")).content.decode()
+    assert 'name="asset"' in page and agents_own.tag not in page  # a tag field, not the agent's devices
+
+    # Someone else's device (here the agent's own), or a tag nobody has: form errors, nothing saved.
+    for tag, code in [(agents_own.tag, None), ("IC-999999", "unknown")]:
+        form = _open_form(category, requester_email=requester.email, asset=tag)
+        response = client.post(reverse("tickets:new"), form)
+        assert response.status_code == 400
+        assert response.context["form"].has_error("asset", code)
+    assert not Ticket.objects.exists()
+
+    form = _open_form(category, requester_email=requester.email, asset=f" {laptop.tag.lower()} ")
+    response = client.post(reverse("tickets:new"), form)
+    assert response.status_code == 302
+    ticket = Ticket.objects.get(requester=requester)
+    assert ticket.opened_by == team_agent
+    assert list(ticket.linked_assets.all()) == [laptop]
+
+
 def test_service_refuses_equipment_the_requester_does_not_hold(requester, category):
     other = held(make_user())
     with pytest.raises(services.ValidationError):
