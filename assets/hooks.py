@@ -53,3 +53,27 @@ def problem_report_url(asset) -> str:
 
 def problem_reports_enabled() -> bool:
     return _problem_report is not None
+
+
+# --- Tickets named by their reference ----------------------------------------------------------------
+# A loss or theft is declared with the reference of the helpdesk ticket about it; the helpdesk says
+# which references are well formed and where they lead, so the loan page can link to the ticket.
+
+_ticket_link: Callable | None = None
+
+
+def register_ticket_link(url_for_reference: Callable) -> None:
+    """``url_for_reference(reference) -> str``: the ticket's page, or "" for a malformed reference.
+
+    Must not query the database (list pages call it per line); the ticket page checks access.
+    """
+    global _ticket_link
+    _ticket_link = url_for_reference
+
+
+def ticket_url(reference: str) -> str:
+    return _ticket_link(reference) if _ticket_link is not None and reference else ""
+
+
+def ticket_links_enabled() -> bool:
+    return _ticket_link is not None

@@ -7,6 +7,7 @@ writable.
 
 import django_filters
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -21,6 +22,7 @@ from icity.roles import HasRole
 
 from . import loan_services as services
 from .access import MANAGE_ROLES
+from .loan_forms import clean_ticket_reference
 from .loan_views import is_logistics, loans_for, requests_for
 from .models import (
     Asset,
@@ -236,6 +238,12 @@ class LostInputSerializer(serializers.Serializer):
     lines = serializers.ListField(child=serializers.IntegerField(), required=False, allow_null=True)
     ticket_reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+    def validate_ticket_reference(self, value: str) -> str:
+        try:
+            return clean_ticket_reference(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
 
 
 class RunInputSerializer(serializers.Serializer):

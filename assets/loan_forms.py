@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from icity.models import Site
 
+from . import hooks
 from .forms import UserByEmailField
 from .models import Condition, Delivery, DeliveryRun, Kit, LoanLine, ProductModel, Recovery
 
@@ -240,8 +241,24 @@ class ExtendForm(forms.Form):
 
 
 class LostForm(forms.Form):
-    ticket_reference = forms.CharField(label=_("Ticket reference"), required=False, max_length=40)
+    ticket_reference = forms.CharField(
+        label=_("Ticket reference"),
+        required=False,
+        max_length=40,
+        help_text=_("The helpdesk ticket about the loss or theft, e.g. HD-2026-000123."),
+    )
     note = forms.CharField(label=_("What happened?"), max_length=1000)
+
+    def clean_ticket_reference(self) -> str:
+        return clean_ticket_reference(self.cleaned_data["ticket_reference"])
+
+
+def clean_ticket_reference(value: str) -> str:
+    """A loss's ticket reference, upper-cased; refused when the helpdesk says it is malformed."""
+    reference = value.strip().upper()
+    if reference and hooks.ticket_links_enabled() and not hooks.ticket_url(reference):
+        raise forms.ValidationError(_("Enter a ticket reference like HD-2026-000123."), code="reference")
+    return reference
 
 
 class RunForm(IdempotentForm):

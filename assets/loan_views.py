@@ -438,7 +438,10 @@ def loan_declare_lost(request, pk: int):
     loan = get_loan_for_user(request.user, pk)
     form = forms.LostForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Say what happened."))
+        if "note" in form.errors:
+            messages.error(request, _("Say what happened."))
+        for error in form.errors.get("ticket_reference", []):
+            messages.error(request, error)
         return redirect(loan)
     line_ids = [int(value) for value in request.POST.getlist("lines") if value.isdigit()] or None
     try:

@@ -7,7 +7,7 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Helpdesk")
 
     def ready(self) -> None:
-        from assets.hooks import AssetSection, register_asset_section, register_problem_report
+        from assets.hooks import AssetSection, register_asset_section, register_problem_report, register_ticket_link
         from icity.registry import NavItem, Panel, Seeder, register_nav, register_panel, register_seeder
         from icity.roles import Role
 
@@ -23,6 +23,7 @@ class TicketsConfig(AppConfig):
             AssetSection("tickets", "tickets/_asset_tickets.html", views.asset_tickets_section, order=40)
         )
         register_problem_report(views.problem_report_url)
+        register_ticket_link(views.ticket_reference_url)
 
         from . import email_demo, email_outbound  # email channel
 

@@ -1,5 +1,7 @@
 """Staff portal (every employee) and agent workspace. Thin: look up, validate, call a service."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -138,12 +140,21 @@ def my_tickets(request):
     return render(request, "tickets/my_tickets.html", {"page": page, "tab": tab, "query": query})
 
 
+REFERENCE_FORMAT = re.compile(r"HD-\d{4}-\d{6}")
+
+
 def problem_report_url(asset: Asset) -> str:
     """The target of "Report a problem" next to a unit on the borrower's pages (see ``assets.hooks``).
 
     Built from the tag alone: the borrower's pages call it once per unit, without a query.
     """
     return f"{reverse('tickets:new')}?{urlencode({'asset': asset.tag})}"
+
+
+def ticket_reference_url(reference: str) -> str:
+    """Where a ticket reference written on a loan (a loss or theft) leads (see ``assets.hooks``)."""
+    reference = reference.strip().upper()
+    return reverse("tickets:detail", args=[reference]) if REFERENCE_FORMAT.fullmatch(reference) else ""
 
 
 def _reported_asset(request) -> Asset | None:

@@ -11,3 +11,9 @@ register = template.Library()
 def problem_report_url(asset) -> str:
     """``{% problem_report_url asset as url %}``: empty when no helpdesk registered the hook."""
     return hooks.problem_report_url(asset)
+
+
+@register.simple_tag
+def ticket_url(reference: str) -> str:
+    """``{% ticket_url line.loss_ticket as url %}``: the ticket's page, empty if unknown or malformed."""
+    return hooks.ticket_url(reference)

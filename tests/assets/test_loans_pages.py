@@ -72,9 +72,32 @@ def test_only_logistics_declares_a_loss(client, requester, logistics):
     client.force_login(requester)
     assert client.post(reverse("assets:loan-lost", args=[loan.pk]), {"note": "lost"}).status_code == 403
     client.force_login(logistics)
+    # A malformed ticket reference is refused with the reason; nothing is recorded.
     client.post(reverse("assets:loan-lost", args=[loan.pk]), {"note": "Stolen", "ticket_reference": "HD-1"})
     loan.refresh_from_db()
+    assert loan.status == Loan.Status.ACTIVE
+    client.post(reverse("assets:loan-lost", args=[loan.pk]), {"note": "Stolen", "ticket_reference": "hd-2026-000123"})
+    loan.refresh_from_db()
     assert loan.status == Loan.Status.LOST
+    # The loan page links the loss to its ticket.
+    page = client.get(reverse("assets:loan", args=[loan.pk])).content.decode()
+    assert f'<a href="{reverse("tickets:detail", args=["HD-2026-000123"])}">HD-2026-000123</a>' in page
+
+
+def test_the_api_refuses_a_malformed_ticket_reference_for_a_loss(logistics, requester):
+    from rest_framework.test import APIClient
+
+    loan = lend(requester)
+    client = APIClient()
+    client.force_authenticate(logistics)
+    url = f"/api/v1/loans/{loan.pk}/declare-lost/"
+    response = client.post(url, {"note": "Stolen", "ticket_reference": "<b>1</b>"}, format="json")
+    assert response.status_code == 400 and "ticket_reference" in response.json()
+    loan.refresh_from_db()
+    assert loan.status == Loan.Status.ACTIVE
+    response = client.post(url, {"note": "Stolen", "ticket_reference": "HD-2026-000123"}, format="json")
+    assert response.status_code == 200, response.content
+    assert loan.lines.get().loss_ticket == "HD-2026-000123"
 
 
 def test_a_borrower_extends_their_own_loan_from_the_page(client, requester):
