@@ -152,7 +152,8 @@ def return_campaigns(request):
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, _("Return campaign “%(name)s” created.") % {"name": campaign.name})
-            return redirect("schools:return-campaigns")
+            # The form posts to "#new-campaign" (so errors show in view); the message is at the top.
+            return redirect(reverse("schools:return-campaigns") + "#main")
     page = Paginator(loan_services.return_campaigns_listed(), CAMPAIGN_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -173,9 +174,10 @@ def return_campaign_active(request, pk: int, active: bool):
         messages.success(request, _("Campaign “%(name)s” resumed.") % {"name": campaign.name})
     else:
         messages.success(request, _("Campaign “%(name)s” paused: no reminder goes out.") % {"name": campaign.name})
-    url = reverse("schools:return-campaigns")
+    # Back to the same page of the list, at the row that changed.
     page = request.POST.get("page", "")
-    return redirect(f"{url}?page={page}" if page.isdecimal() else url)
+    query = f"?page={page}" if page.isdecimal() else ""
+    return redirect(f"{reverse('schools:return-campaigns')}{query}#campaign-{campaign.pk}")
 
 
 def _collection_site():

@@ -153,7 +153,8 @@ def test_staff_create_pause_and_resume_on_the_page(client, logistics):
     assert "End of year 2027" in body and "14 and 3 days before, 7 days after" in body
     assert reverse("schools:return-campaign-pause", args=[made.pk]) in body and "data-confirm=" in body
 
-    assert client.post(reverse("schools:return-campaign-pause", args=[made.pk]), {"page": "1"}).status_code == 302
+    response = client.post(reverse("schools:return-campaign-pause", args=[made.pk]), {"page": "1"})
+    assert response.status_code == 302 and response["Location"] == f"{LIST}?page=1#campaign-{made.pk}"
     made.refresh_from_db()
     assert not made.is_active
     assert reverse("schools:return-campaign-resume", args=[made.pk]) in client.get(LIST).content.decode()
