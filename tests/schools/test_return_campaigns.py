@@ -402,3 +402,16 @@ def test_a_device_handed_over_after_the_deadline_is_not_reminded(logistics):
     campaign(name="Last year", deadline=in_days(-7), stages=[-3, 7])
     assert loan_services.return_reminder_sweep(today=in_days(0)) == 0
     assert not Notification.objects.filter(template__startswith="schools_return").exists()
+
+
+def test_the_admin_keeps_the_same_rule_on_stages(client, admin_user):
+    made = campaign()
+    client.force_login(admin_user)
+    url = reverse("admin:schools_returncampaign_change", args=[made.pk])
+    data = {"name": made.name, "deadline": made.deadline, "is_active": "on"}
+    assert client.post(url, {**data, "stages": '["abc"]'}).status_code == 200  # the form again, with its error
+    made.refresh_from_db()
+    assert made.stages == [-14, -3, 7]
+    assert client.post(url, {**data, "stages": "[7, -1]"}).status_code == 302
+    made.refresh_from_db()
+    assert made.stages == [-1, 7]
