@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin
 
+from .loan_services import CampaignError, return_campaign_stages
 from .models import Appointment, CollectionPoint, ReconJob, ReturnCampaign, School, Slot
 
 
@@ -38,6 +40,24 @@ class AppointmentAdmin(admin.ModelAdmin):
     readonly_fields = ["code", "slot", "pupil", "allocation", "status", "booked_by"]
 
 
+class ReturnCampaignAdminForm(forms.ModelForm):
+    class Meta:
+        model = ReturnCampaign
+        fields = ["name", "deadline", "stages", "is_active"]
+
+    def clean_stages(self):
+        # The same rule as the page and the API: a stage the sweep cannot read would stop every campaign's reminders.
+        try:
+            return return_campaign_stages(self.cleaned_data["stages"])
+        except CampaignError as error:
+            raise forms.ValidationError(error.message) from error
+
+
 @admin.register(ReturnCampaign)
 class ReturnCampaignAdmin(admin.ModelAdmin):
-    list_display = ["name", "deadline", "stages", "is_active"]
+    """For corrections only: logistics start, pause and resume campaigns on /schools/returns/campaigns/."""
+
+    form = ReturnCampaignAdminForm
+    list_display = ["name", "deadline", "stages", "is_active", "created_by"]
+    list_filter = ["is_active"]
+    readonly_fields = ["created_by", "created_at"]

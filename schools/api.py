@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from icity.roles import HasRole
 
-from . import services
+from . import loan_services, services
 from .access import SCHOOL_ROLES, STAFF_ROLES, appointments_for, pupils_for, schools_for
 from .models import Pupil, PupilAccessLog, ReconJob, Slot
 from .serializers import (
@@ -21,6 +21,8 @@ from .serializers import (
     PupilSerializer,
     ReconJobSerializer,
     RefuseSerializer,
+    ReturnCampaignCreateSerializer,
+    ReturnCampaignSerializer,
     SchoolSerializer,
     SlotSerializer,
 )
@@ -179,3 +181,44 @@ class AppointmentViewSet(viewsets.ReadOnlyModelViewSet):
         except services.ProgrammeError as error:
             _refuse(error)
         return Response(AppointmentSerializer(appointment).data)
+
+
+class ReturnCampaignViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Return campaigns for programme staff: list, read, create, pause and resume (no other change)."""
+
+    serializer_class = ReturnCampaignSerializer
+    permission_classes = [HasRole.of(*STAFF_ROLES)]
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+    filterset_fields = ["is_active"]
+
+    def get_queryset(self):
+        return loan_services.return_campaigns_listed()
+
+    def _read(self, campaign):
+        return self.get_queryset().get(pk=campaign.pk)
+
+    @extend_schema(request=ReturnCampaignCreateSerializer, responses={201: ReturnCampaignSerializer})
+    def create(self, request):
+        payload = ReturnCampaignCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            campaign = loan_services.return_campaign_create(actor=request.user, **payload.validated_data)
+        except loan_services.CampaignError as error:
+            raise ValidationError({error.field or "detail": [error.message]}) from error
+        return Response(self.get_serializer(self._read(campaign)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=ReturnCampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def pause(self, request, pk=None):
+        campaign = loan_services.return_campaign_set_active(
+            actor=request.user, campaign=self.get_object(), active=False
+        )
+        return Response(self.get_serializer(self._read(campaign)).data)
+
+    @extend_schema(request=None, responses=ReturnCampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        campaign = loan_services.return_campaign_set_active(actor=request.user, campaign=self.get_object(), active=True)
+        return Response(self.get_serializer(self._read(campaign)).data)

@@ -8,5 +8,6 @@ router.register("pupils", api.PupilViewSet, basename="pupil")
 router.register("reconditioning-jobs", api.ReconJobViewSet, basename="recon-job")
 router.register("slots", api.SlotViewSet, basename="slot")
 router.register("appointments", api.AppointmentViewSet, basename="appointment")
+router.register("return-campaigns", api.ReturnCampaignViewSet, basename="return-campaign")
 
 urlpatterns = [*router.urls]

@@ -1,5 +1,5 @@
 """Demo data for the school PC programme: five schools, a few hundred pupils, devices at every
-reconditioning step, a week of collection slots with bookings and a few hand-overs.
+reconditioning step, a week of collection slots with bookings, a few hand-overs and two return campaigns.
 
 Idempotent: a second run finds the pupils and stops.
 """
@@ -16,7 +16,7 @@ from assets.services import asset_create, stock_move
 from icity.models import Site
 
 from . import loan_services, services
-from .models import CollectionPoint, EligibilityReason, Pupil, PupilEvent, ReconStep, School
+from .models import CollectionPoint, EligibilityReason, Pupil, PupilEvent, ReconStep, ReturnCampaign, School
 
 SCHOOLS = [
     ("ecole-fondamentale-1", "École fondamentale n° 1", "Basisschool nr. 1", "Rue du Marais 15, 1000 Bruxelles"),
@@ -114,6 +114,7 @@ def seed_schools(*, rng: random.Random, stdout=None, **kwargs) -> None:
             school.contacts.add(contact)
     if not LoanTerms.objects.exists():
         LoanTerms.objects.create(version="2026-1", text_fr=TERMS_FR, text_nl=TERMS_NL, text_en=TERMS_FR)
+    _return_campaigns(technician)
     if Pupil.objects.exists():
         return
     with transaction.atomic():
@@ -130,6 +131,27 @@ def seed_schools(*, rng: random.Random, stdout=None, **kwargs) -> None:
         _slots_and_bookings(point, schools, technician, contact, rng)
     if stdout is not None:
         stdout.write(f"  {len(schools)} schools, {Pupil.objects.count()} pupils")
+
+
+def _return_campaigns(actor) -> None:
+    """This school year's return campaign (active, nothing due yet) and last year's, paused."""
+    if ReturnCampaign.objects.exists():
+        return
+    deadline = loan_services.school_year_end()
+    loan_services.return_campaign_create(
+        actor=actor,
+        name=f"Fin d'année scolaire {deadline.year - 1}-{deadline.year}",
+        deadline=deadline,
+        stages=[-21, -7, 0, 7],
+    )
+    # Last year's is over: made directly, since the service refuses a deadline in the past.
+    ReturnCampaign.objects.create(
+        name=f"Fin d'année scolaire {deadline.year - 2}-{deadline.year - 1}",
+        deadline=deadline.replace(year=deadline.year - 1),
+        stages=[-14, -3, 7],
+        is_active=False,
+        created_by=actor,
+    )
 
 
 def _pupils(schools, rng, contact) -> None:

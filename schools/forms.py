@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assets.models import Condition
 
+from .loan_services import CampaignError, return_campaign_stages
 from .models import CollectionPoint, CosmeticGrade, Pupil, ReconJob, School, Slot, WipeMethod
 from .services import PUPIL_FIELDS
 
@@ -171,3 +172,50 @@ class ReturnForm(forms.Form):
         queryset=School.objects.order_by("code"),
         required=False,
     )
+
+
+class ReturnCampaignForm(forms.Form):
+    """Stages are typed as text ("-14, -3, 7"); the service checks them again, the form says what is wrong."""
+
+    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("For example: End of school year 2027."))
+    deadline = forms.DateField(label=_("Return deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    stages = forms.CharField(
+        label=_("Reminder days"),
+        max_length=200,
+        initial="-14, -3, 7",
+        help_text=_(
+            "Days counted from the deadline, separated by commas. A minus sign means before the deadline "
+            "(-14: two weeks before), no sign means after it (7: a week after), 0 is the deadline itself. "
+            "From -90 to 90."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Give the campaign a name."))
+        return name
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise forms.ValidationError(_("The return deadline is in the past."))
+        return deadline
+
+    def clean_stages(self) -> list[int]:
+        tokens = [token.strip() for token in self.cleaned_data["stages"].replace(";", ",").split(",")]
+        tokens = [token for token in tokens if token]
+        days = []
+        for token in tokens:
+            # "+7" and the typographic minus (pasted from a document) are accepted; anything else is not a number.
+            normal = token.replace("\u2212", "-").replace("\u2013", "-")
+            if not normal.lstrip("+-").isdecimal() or normal.count("-") + normal.count("+") > 1:
+                raise forms.ValidationError(
+                    _("“%(value)s” is not a whole number of days. Example: -14, -3, 7") % {"value": token}
+                )
+            days.append(int(normal))
+        try:
+            return return_campaign_stages(days)
+        except CampaignError as error:
+            raise forms.ValidationError(error.message) from error

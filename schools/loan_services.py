@@ -5,12 +5,15 @@ no pupil name goes into the loan or the asset history. The guardian's typed
 name is the only personal data on the loan, and the anonymisation sweep scrubs it.
 """
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F, Func, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +25,8 @@ from icity.outbox import notify, notify_user
 
 from .models import Allocation, Appointment, Pupil, PupilEvent, PupilLoan, ReconJob, ReturnCampaign
 from .services import ProgrammeError, _event, _lock_appointment, _pupil_key, ready_devices, recon_job_open
+
+logger = logging.getLogger(__name__)
 
 PUPIL_PACK = "pupil-pack"
 
@@ -241,8 +246,94 @@ def pupil_returns_check_in(*, actor, site, returns: list[PupilReturn], notes: st
     return [link for link, _item in found]
 
 
+# --- Return campaigns ----------------------------------------------------------------------------------
+
+
+class CampaignError(ProgrammeError):
+    """A refused campaign change; ``field`` names the input at fault (None: the whole request)."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def return_campaign_stages(stages) -> list[int]:
+    """The reminder stages, validated and sorted: whole days from -90 to 90, no duplicates, at least one."""
+    if not isinstance(stages, list | tuple) or not stages:
+        raise CampaignError(_("Give at least one reminder day."), field="stages")
+    limit = ReturnCampaign.STAGE_LIMIT
+    for stage in stages:
+        # bool is an int in Python; true/false in JSON is a mistake, not a day.
+        if isinstance(stage, bool) or not isinstance(stage, int):
+            raise CampaignError(_("Reminder days are whole numbers, such as -14 or 7."), field="stages")
+        if not -limit <= stage <= limit:
+            raise CampaignError(
+                _("Reminder days go from %(low)d to %(high)d (%(stage)d is out of range).")
+                % {"low": -limit, "high": limit, "stage": stage},
+                field="stages",
+            )
+    if len(set(stages)) != len(stages):
+        raise CampaignError(_("Each reminder day may appear only once."), field="stages")
+    return sorted(stages)
+
+
+def return_campaigns_listed() -> QuerySet[ReturnCampaign]:
+    """Campaigns, newest deadline first, each with ``devices_out``: one query whatever their number."""
+    out = (
+        campaign_loans(OuterRef("deadline")).order_by().annotate(count=Func(F("pk"), function="COUNT")).values("count")
+    )
+    return ReturnCampaign.objects.annotate(devices_out=Coalesce(Subquery(out), 0)).order_by("-deadline", "-pk")
+
+
+def campaign_loans(deadline) -> QuerySet[PupilLoan]:
+    """The pupils' loans a campaign calls back: still open, and handed over by its deadline.
+
+    A device handed over after the deadline (the next school year's loan) is not asked back
+    by the campaign that is already over, whatever stage after the deadline it has.
+    """
+    return PupilLoan.objects.filter(loan__status__in=Loan.OPEN_STATUSES, created_at__date__lte=deadline)
+
+
+@transaction.atomic
+def return_campaign_create(*, actor, name: str, deadline: date, stages: list[int]) -> ReturnCampaign:
+    """Start a return campaign (active at once): the next sweep sends its latest stage already due."""
+    name = (name or "").strip()
+    if not name:
+        raise CampaignError(_("Give the campaign a name."), field="name")
+    if deadline < timezone.localdate():
+        raise CampaignError(_("The return deadline is in the past."), field="deadline")
+    stages = return_campaign_stages(stages)
+    if ReturnCampaign.objects.filter(name=name).exists():
+        raise CampaignError(_("A campaign with this name already exists."), field="name")
+    try:
+        with transaction.atomic():
+            campaign = ReturnCampaign.objects.create(name=name, deadline=deadline, stages=stages, created_by=actor)
+    except IntegrityError as error:  # the same name created a moment ago by a double-submitted form
+        raise CampaignError(_("A campaign with this name already exists."), field="name") from error
+    logger.info("return campaign %s created by %s", campaign.pk, getattr(actor, "pk", None))
+    return campaign
+
+
+@transaction.atomic
+def return_campaign_set_active(*, actor, campaign: ReturnCampaign | int, active: bool) -> ReturnCampaign:
+    """Pause or resume a campaign. Stages already sent stay sent: resuming never sends one twice."""
+    campaign_id = campaign if isinstance(campaign, int) else campaign.pk
+    locked = ReturnCampaign.objects.select_for_update().get(pk=campaign_id)
+    if locked.is_active != active:
+        locked.is_active = active
+        locked.save(update_fields=["is_active"])
+        logger.info(
+            "return campaign %s %s by %s", locked.pk, "resumed" if active else "paused", getattr(actor, "pk", None)
+        )
+    return locked
+
+
 def return_reminder_sweep(*, today: date | None = None) -> int:
-    """Remind guardians (and tell each school how many are outstanding) at each campaign stage, once."""
+    """Remind guardians (and tell each school how many are outstanding) at each campaign stage, once.
+
+    Paused campaigns are skipped. The dedupe key holds the campaign and the stage, so a
+    stage is sent once per pupil however often the sweep runs or the campaign is resumed.
+    """
     today = today or timezone.localdate()
     sent = 0
     for campaign in ReturnCampaign.objects.filter(is_active=True).order_by("pk"):
@@ -250,11 +341,7 @@ def return_reminder_sweep(*, today: date | None = None) -> int:
         if not due:
             continue
         stage = max(due, key=lambda value: campaign.deadline + timedelta(days=value))
-        outstanding = (
-            PupilLoan.objects.filter(loan__status__in=Loan.OPEN_STATUSES)
-            .select_related("pupil__school", "loan")
-            .order_by("pk")
-        )
+        outstanding = campaign_loans(campaign.deadline).select_related("pupil__school", "loan").order_by("pk")
         per_school: dict = {}
         for link in outstanding.iterator(chunk_size=200):
             pupil = link.pupil

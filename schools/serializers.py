@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from .models import Appointment, Pupil, ReconJob, School, Slot
+from .models import Appointment, Pupil, ReconJob, ReturnCampaign, School, Slot
 from .services import PUPIL_FIELDS
 
 
@@ -120,3 +120,29 @@ class BookSerializer(serializers.Serializer):
 
 class MoveSerializer(serializers.Serializer):
     slot = serializers.IntegerField()
+
+
+class ReturnCampaignSerializer(serializers.ModelSerializer):
+    """Read: a campaign with its stages as text and the devices still out. ``is_active`` only moves
+    through the ``pause`` and ``resume`` actions; nothing else of a campaign changes after creation."""
+
+    stages_text = serializers.CharField(read_only=True)
+    devices_out = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ReturnCampaign
+        fields = ["id", "name", "deadline", "stages", "stages_text", "is_active", "devices_out", "created_at"]
+        read_only_fields = fields
+
+
+class ReturnCampaignCreateSerializer(serializers.Serializer):
+    """The only writable fields of a new campaign; the service checks them again."""
+
+    name = serializers.CharField(max_length=100)
+    deadline = serializers.DateField()
+    stages = serializers.ListField(
+        child=serializers.IntegerField(min_value=-ReturnCampaign.STAGE_LIMIT, max_value=ReturnCampaign.STAGE_LIMIT),
+        allow_empty=False,
+        max_length=2 * ReturnCampaign.STAGE_LIMIT + 1,
+        help_text="Days from the deadline: negative before it, positive after it, 0 on it. No duplicates.",
+    )

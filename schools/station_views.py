@@ -1,4 +1,4 @@
-"""The hand-over station (tablet at the collection point) and returns. Logistics only.
+"""The hand-over station (tablet at the collection point), returns and return campaigns. Logistics only.
 
 From "find the appointment" to "receipt" takes four page interactions: open the
 station, search (or tap today's appointment), submit the hand-over form, and the
@@ -8,22 +8,26 @@ receipt page shows.
 import uuid
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from assets.models import LoanTerms
 from icity.roles import role_required
 
 from . import loan_services
 from .access import STAFF_ROLES
-from .forms import HandoverForm, ReturnForm, StationSearchForm
-from .models import Appointment, PupilLoan
+from .forms import HandoverForm, ReturnCampaignForm, ReturnForm, StationSearchForm
+from .models import Appointment, PupilLoan, ReturnCampaign
 from .services import ProgrammeError
 
 STATION_LIMIT = 60
+CAMPAIGN_PAGE_SIZE = 25
 
 
 @role_required(*STAFF_ROLES)
@@ -132,6 +136,48 @@ def returns(request):
             )
             return redirect("schools:returns")
     return render(request, "schools/returns.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@role_required(*STAFF_ROLES)
+def return_campaigns(request):
+    """The campaigns that remind guardians to bring devices back, and the form to start one."""
+    form = ReturnCampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = loan_services.return_campaign_create(
+                actor=request.user, name=data["name"], deadline=data["deadline"], stages=data["stages"]
+            )
+        except loan_services.CampaignError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Return campaign “%(name)s” created.") % {"name": campaign.name})
+            # The form posts to "#new-campaign" (so errors show in view); the message is at the top.
+            return redirect(reverse("schools:return-campaigns") + "#main")
+    page = Paginator(loan_services.return_campaigns_listed(), CAMPAIGN_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "schools/return_campaigns.html",
+        {"form": form, "page": page},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@role_required(*STAFF_ROLES)
+def return_campaign_active(request, pk: int, active: bool):
+    campaign = ReturnCampaign.objects.filter(pk=pk).first()
+    if campaign is None:
+        raise Http404
+    campaign = loan_services.return_campaign_set_active(actor=request.user, campaign=campaign, active=active)
+    if active:
+        messages.success(request, _("Campaign “%(name)s” resumed.") % {"name": campaign.name})
+    else:
+        messages.success(request, _("Campaign “%(name)s” paused: no reminder goes out.") % {"name": campaign.name})
+    # Back to the same page of the list, at the row that changed.
+    page = request.POST.get("page", "")
+    query = f"?page={page}" if page.isdecimal() else ""
+    return redirect(f"{reverse('schools:return-campaigns')}{query}#campaign-{campaign.pk}")
 
 
 def _collection_site():

@@ -31,5 +31,18 @@ urlpatterns = [
     path("station/<int:pk>/", station_views.handover, name="handover"),
     path("station/receipt/<int:pk>/", station_views.handover_receipt, name="handover-receipt"),
     path("returns/", station_views.returns, name="returns"),
+    path("returns/campaigns/", station_views.return_campaigns, name="return-campaigns"),
+    path(
+        "returns/campaigns/<int:pk>/pause/",
+        station_views.return_campaign_active,
+        {"active": False},
+        name="return-campaign-pause",
+    ),
+    path(
+        "returns/campaigns/<int:pk>/resume/",
+        station_views.return_campaign_active,
+        {"active": True},
+        name="return-campaign-resume",
+    ),
     path("g/<str:token>/", guardian.guardian_booking, name="guardian"),
 ]

@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Length, Trim
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from assets.models import Asset
@@ -265,18 +268,62 @@ class PupilLoan(models.Model):
 
 
 class ReturnCampaign(models.Model):
-    """The end-of-year return of pupils' devices, with reminders at set days before and after the deadline."""
+    """The end-of-year return of pupils' devices, with reminders at set days before and after the deadline.
+
+    Created and paused or resumed by programme staff through ``loan_services.return_campaign_create``
+    and ``return_campaign_set_active``, which validate the stages (JSON content has no portable
+    database check, so the services are the gate for it).
+    """
+
+    STAGE_LIMIT = 90  # days either side of the deadline a reminder may be set
 
     name = models.CharField(_("name"), max_length=100)
     deadline = models.DateField(_("return deadline"))
-    # Days relative to the deadline (negative: before); each stage is sent once per pupil.
+    # Days relative to the deadline (negative: before), sorted; each stage is sent once per pupil.
     stages = models.JSONField(_("reminder stages (days from the deadline)"), default=list)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("return campaign")
         verbose_name_plural = _("return campaigns")
+        constraints = [
+            # Trim and length exist on SQLite and PostgreSQL alike: a blank name cannot be stored.
+            models.CheckConstraint(
+                condition=models.lookups.GreaterThan(Length(Trim("name")), 0), name="return_campaign_name_not_blank"
+            ),
+            # Every active campaign reminds every guardian: a double-submitted form must not
+            # create a twin that would send each reminder twice.
+            models.UniqueConstraint(fields=["name"], name="return_campaign_name_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def stages_text(self) -> str:
+        """The stages as a sentence: "14 and 3 days before, on the deadline, 7 days after"."""
+        before = sorted((-day for day in self.stages if day < 0), reverse=True)
+        after = sorted(day for day in self.stages if day > 0)
+        parts = []
+        if before:
+            parts.append(
+                ngettext("%(days)s day before", "%(days)s days before", max(before))
+                % {"days": get_text_list([str(day) for day in before], _("and"))}
+            )
+        if 0 in self.stages:
+            parts.append(gettext("on the deadline"))
+        if after:
+            parts.append(
+                ngettext("%(days)s day after", "%(days)s days after", max(after))
+                % {"days": get_text_list([str(day) for day in after], _("and"))}
+            )
+        return ", ".join(parts)

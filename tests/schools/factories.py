@@ -82,3 +82,37 @@ def allocated_pupil(**fields):
     pupil = approved_pupil(**fields)
     allocation = allocation_reserve(actor=None, pupil=pupil, asset=ready_device())
     return pupil, allocation
+
+
+def pupil_pack_point():
+    """A collection point stocked with the Pupil pack and a published loan agreement, ready for hand-overs."""
+    from assets.models import Kit, KitItem, LoanTerms
+    from tests.assets.factories import ProductModelFactory, quantity_model, stock_of
+
+    point = CollectionPointFactory()
+    charger, bag = quantity_model(name="65W USB-C"), quantity_model(name="Classic 15.6")
+    kit = Kit.objects.create(code="pupil-pack", name_fr="Pack élève", name_nl="Leerlingenpakket")
+    KitItem.objects.create(kit=kit, model=ProductModelFactory(), quantity=1)
+    KitItem.objects.create(kit=kit, model=charger, quantity=1)
+    KitItem.objects.create(kit=kit, model=bag, quantity=1)
+    stock_of(charger, point.site, 50)
+    stock_of(bag, point.site, 50)
+    if LoanTerms.current() is None:
+        LoanTerms.objects.create(version="2026-1", text_fr="Convention.", text_nl="Overeenkomst.")
+    return point
+
+
+def hand_over(point, actor, **fields):
+    """A pupil who received a device at ``point``: returns the ``PupilLoan``."""
+    from schools import loan_services, services
+
+    pupil, allocation = allocated_pupil(**fields)
+    appointment = services.appointment_book(actor=None, pupil=pupil, slot=make_slot(point=point, in_hours=1))
+    return loan_services.handover_complete(
+        actor=actor,
+        appointment=appointment,
+        scanned_code=allocation.asset.tag,
+        identity_checked=True,
+        accepted_name="Guardian Name",
+        accept_terms=True,
+    )
