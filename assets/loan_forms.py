@@ -236,6 +236,21 @@ class BaseReturnFormSet(forms.BaseFormSet):
 ReturnFormSet = forms.formset_factory(ReturnLineForm, formset=BaseReturnFormSet, extra=0)
 
 
+class ReturnStockItemsForm(forms.Form):
+    """Stock items (headsets, bags...) have no tag to scan: logistics ticks the lines that came back."""
+
+    lines = forms.TypedMultipleChoiceField(
+        label=_("Items returned"), coerce=int, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    site = forms.ModelChoiceField(label=_("Received at"), queryset=Site.objects.order_by("code"))
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=1000)
+
+    def __init__(self, *args, open_lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lines"].choices = [(line.pk, f"{line.quantity} × {line.model}") for line in open_lines]
+        self.fields["lines"].error_messages["required"] = _("Tick the items that came back.")
+
+
 class ExtendForm(forms.Form):
     reason = forms.CharField(label=_("Why do you need it longer?"), max_length=1000)
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("loans/<int:pk>/", views.loan_detail, name="loan"),
     path("loans/<int:pk>/extend/", views.loan_extend, name="loan-extend"),
     path("loans/<int:pk>/lost/", views.loan_declare_lost, name="loan-lost"),
+    path("loans/<int:pk>/return-items/", views.loan_return_items, name="loan-return-items"),
     path("receipts/<int:pk>/", views.receipt_download, name="receipt"),
     path("board/", views.board, name="board"),
     path("board/new/", views.run_create, name="run-create"),

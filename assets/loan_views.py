@@ -396,10 +396,14 @@ def loan_detail(request, pk: int):
     lines = list(loan.lines.select_related("asset", "model__manufacturer", "returned_to", "received_by").order_by("pk"))
     logistics = is_logistics(request.user)
     allowed, days = services.extensions_allowed(loan) if loan.is_open else (0, 0)
+    open_stock_lines = [line for line in lines if line.asset_id is None and line.state == LoanLine.State.OPEN]
     return render(
         request,
         "assets/loans/loan_detail.html",
         {
+            "return_items_form": forms.ReturnStockItemsForm(open_lines=open_stock_lines)
+            if logistics and open_stock_lines
+            else None,
             "loan": loan,
             "lines": lines,
             "logistics": logistics,
@@ -413,6 +417,29 @@ def loan_detail(request, pk: int):
             "problem_reports": hooks.problem_reports_enabled(),
         },
     )
+
+
+@role_required(*MANAGE_ROLES)
+@require_POST
+def loan_return_items(request, pk: int):
+    """Return the loan's stock items (no tag to scan) that logistics ticked; units go through check-in."""
+    loan = get_loan_for_user(request.user, pk)
+    open_lines = loan.lines.filter(asset__isnull=True, state=LoanLine.State.OPEN).select_related("model")
+    form = forms.ReturnStockItemsForm(request.POST, open_lines=list(open_lines))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(loan)
+    data = form.cleaned_data
+    items = [services.ReturnItem(line=line_id, notes=data["notes"]) for line_id in data["lines"]]
+    try:
+        services.loan_check_in(actor=request.user, site=data["site"], items=items)
+    except services.InventoryError as error:
+        _show_error(request, error)
+    else:
+        messages.success(request, _("%(count)d line(s) returned to stock.") % {"count": len(items)})
+    return redirect(loan)
 
 
 @login_required

@@ -362,3 +362,45 @@ def test_home_panels_show_what_to_return_and_what_to_approve(client, requester):
     client.force_login(requester)
     page = client.get(reverse("icity:role-home", args=["requester"])).content.decode()
     assert loan.reference in page
+
+
+def test_logistics_returns_stock_items_from_the_loan_page(client, requester, logistics):
+    from assets.models import StockLevel
+    from tests.assets.factories import quantity_model, stock_of
+
+    headset, bag, site = quantity_model(), quantity_model(), SiteFactory()
+    stock_of(headset, site, 3)
+    stock_of(bag, site, 1)
+    loan = services.loan_check_out(
+        actor=logistics,
+        borrower=requester,
+        assets=[make_asset(model=dock_model())],
+        stock=[
+            services.StockItem(model=headset, site=site, quantity=2),
+            services.StockItem(model=bag, site=site, quantity=1),
+        ],
+    )
+    headset_line, bag_line = loan.lines.filter(asset__isnull=True).order_by("pk")
+    url = reverse("assets:loan-return-items", args=[loan.pk])
+
+    # The borrower sees no form and may not post it.
+    client.force_login(requester)
+    assert "loan-return-items" not in client.get(reverse("assets:loan", args=[loan.pk])).content.decode()
+    assert client.post(url, {"lines": [headset_line.pk], "site": site.pk}).status_code == 403
+
+    client.force_login(logistics)
+    page = client.get(reverse("assets:loan", args=[loan.pk])).content.decode()
+    assert url in page and f"2 × {headset}" in page
+    # Nothing ticked, or a line that is not one of this loan's open stock lines: refused, nothing saved.
+    for data in ({"site": site.pk}, {"lines": [loan.lines.get(asset__isnull=False).pk], "site": site.pk}):
+        client.post(url, data)
+        assert StockLevel.objects.get(model=headset, site=site).quantity == 1
+        assert loan.lines.filter(state="open").count() == 3
+
+    client.post(url, {"lines": [headset_line.pk], "site": site.pk, "notes": "Both fine"})
+    headset_line.refresh_from_db()
+    loan.refresh_from_db()
+    assert headset_line.state == "returned" and headset_line.return_notes == "Both fine"
+    assert StockLevel.objects.get(model=headset, site=site).quantity == 3
+    assert loan.status == Loan.Status.PARTIALLY_RETURNED
+    assert loan.receipts.filter(kind="return").count() == 1
