@@ -181,6 +181,28 @@ def handover_email_receipt(*, pupil_loan: PupilLoan) -> bool:
     )
 
 
+def return_email_receipt(*, pupil_loan: PupilLoan) -> bool:
+    """Tell the guardian the device came back (once per loan), the return receipt attached."""
+    pupil, loan = pupil_loan.pupil, pupil_loan.loan
+    if not pupil.guardian_email:
+        return False
+    receipt = loan.receipts.filter(kind=Receipt.Kind.RETURN).order_by("-pk").values_list("pk", flat=True).first()
+    return notify(
+        dedupe_key=_pupil_key(pupil, f"returned:{loan.pk}"),
+        template="schools_return_receipt",
+        to_email=pupil.guardian_email,
+        language=pupil.language,
+        context={
+            "pupil_id": pupil.pk,
+            "guardian_name": pupil.guardian_name,
+            "pupil_first_name": pupil.first_name,
+            "reference": loan.reference,
+            "receipt_attached": receipt is not None,
+        },
+        attachments=[{"kind": RECEIPT_ATTACHMENT, "id": receipt}] if receipt is not None else None,
+    )
+
+
 # --- Returns ----------------------------------------------------------------------------------------
 
 
@@ -243,6 +265,7 @@ def pupil_returns_check_in(*, actor, site, returns: list[PupilReturn], notes: st
         _event(link.pupil, PupilEvent.Kind.RETURNED, actor=actor, note=link.loan.reference)
         if not ReconJob.objects.filter(asset_id=link.allocation.asset_id, closed_at__isnull=True).exists():
             recon_job_open(actor=actor, asset=link.allocation.asset_id, source=ReconJob.Source.RETURNED)
+        return_email_receipt(pupil_loan=link)
     return [link for link, _item in found]
 
 

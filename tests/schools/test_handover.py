@@ -313,3 +313,31 @@ def test_the_schools_provider_serves_pupil_receipts_only(logistics):
     )
     assert loan_services.receipt_attachment(loan.receipts.get().pk) is None
     assert loan_services.receipt_attachment(10**9) is None
+
+
+def test_the_guardian_gets_the_return_receipt_once_in_their_language(logistics, point):
+    from io import BytesIO
+
+    from django.core import mail
+    from pypdf import PdfReader
+
+    from icity.outbox import outbox_drain
+
+    link = handed_over(point, logistics, guardian_email="guardian.back@parents.example", language="nl")
+    outbox_drain()
+    mail.outbox.clear()
+    loan_services.pupil_returns_check_in(
+        actor=logistics, site=point.site, returns=[loan_services.PupilReturn(code=link.allocation.asset.tag)]
+    )
+    receipt = link.loan.receipts.get(kind="return")
+    row = Notification.objects.get(dedupe_key=f"pupil:{link.pupil_id}:returned:{link.loan_id}")
+    assert row.language == "nl" and row.attachments == [{"kind": "schools.receipt", "id": receipt.pk}]
+    assert loan_services.return_email_receipt(pupil_loan=link) is False  # once per loan
+    assert outbox_drain() == 1
+    [message] = mail.outbox
+    assert message.to == ["guardian.back@parents.example"]
+    assert "ontvangstbewijs" in message.body.lower()
+    [(filename, content, mimetype)] = message.attachments
+    assert (filename, mimetype) == (receipt.filename, "application/pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
+    assert link.allocation.asset.tag in text and link.loan.reference in text
