@@ -155,41 +155,39 @@ def receipt_attachment(receipt_id: int) -> tuple[str, bytes, str] | None:
 
 def handover_email_receipt(*, pupil_loan: PupilLoan) -> bool:
     """Send the guardian the receipt (once per loan): a summary in the email, the PDF attached."""
-    pupil, loan = pupil_loan.pupil, pupil_loan.loan
-    if not pupil.guardian_email:
-        return False
-    receipt = loan.receipts.filter(kind=Receipt.Kind.HAND_OVER).order_by("-pk").values_list("pk", flat=True).first()
-    return notify(
-        dedupe_key=_pupil_key(pupil, f"receipt:{loan.pk}"),
+    loan = pupil_loan.loan
+    return _email_guardian_receipt(
+        pupil_loan,
+        kind=Receipt.Kind.HAND_OVER,
+        key="receipt",
         template="schools_receipt",
-        to_email=pupil.guardian_email,
-        language=pupil.language,
         context={
-            "pupil_id": pupil.pk,
-            "guardian_name": pupil.guardian_name,
-            "pupil_first_name": pupil.first_name,
-            "reference": loan.reference,
             "items": [
                 line.asset.tag if line.asset_id else f"{line.quantity} × {line.model}"
                 for line in loan.lines.select_related("asset", "model__manufacturer")
             ],
             "due_date": loan.due_date.strftime("%d/%m/%Y") if loan.due_date else "",
             "terms_version": loan.terms.version if loan.terms else "",
-            "receipt_attached": receipt is not None,
         },
-        attachments=[{"kind": RECEIPT_ATTACHMENT, "id": receipt}] if receipt is not None else None,
     )
 
 
 def return_email_receipt(*, pupil_loan: PupilLoan) -> bool:
     """Tell the guardian the device came back (once per loan), the return receipt attached."""
+    return _email_guardian_receipt(
+        pupil_loan, kind=Receipt.Kind.RETURN, key="returned", template="schools_return_receipt", context={}
+    )
+
+
+def _email_guardian_receipt(pupil_loan: PupilLoan, *, kind: str, key: str, template: str, context: dict) -> bool:
+    """Queue one email to the guardian about the loan (once: ``key``), its latest ``kind`` receipt attached."""
     pupil, loan = pupil_loan.pupil, pupil_loan.loan
     if not pupil.guardian_email:
         return False
-    receipt = loan.receipts.filter(kind=Receipt.Kind.RETURN).order_by("-pk").values_list("pk", flat=True).first()
+    receipt = loan.receipts.filter(kind=kind).order_by("-pk").values_list("pk", flat=True).first()
     return notify(
-        dedupe_key=_pupil_key(pupil, f"returned:{loan.pk}"),
-        template="schools_return_receipt",
+        dedupe_key=_pupil_key(pupil, f"{key}:{loan.pk}"),
+        template=template,
         to_email=pupil.guardian_email,
         language=pupil.language,
         context={
@@ -198,6 +196,7 @@ def return_email_receipt(*, pupil_loan: PupilLoan) -> bool:
             "pupil_first_name": pupil.first_name,
             "reference": loan.reference,
             "receipt_attached": receipt is not None,
+            **context,
         },
         attachments=[{"kind": RECEIPT_ATTACHMENT, "id": receipt}] if receipt is not None else None,
     )

@@ -98,7 +98,9 @@ def pupil_pack_point():
     stock_of(charger, point.site, 50)
     stock_of(bag, point.site, 50)
     if LoanTerms.current() is None:
-        LoanTerms.objects.create(version="2026-1", text_fr="Convention.", text_nl="Overeenkomst.")
+        LoanTerms.objects.create(
+            version="2026-1", text_fr="Convention de prêt élève.", text_nl="Leenovereenkomst leerling."
+        )
     return point
 
 

@@ -8,15 +8,15 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from assets.models import Asset, AssetStatus, Kit, KitItem, Loan, LoanTerms
+from assets.models import Asset, AssetStatus, Loan, LoanTerms
 from icity.models import Notification
 from schools import loan_services, services
 from schools.models import Allocation, Appointment, Pupil, PupilLoan, ReconJob, ReturnCampaign
-from tests.assets.factories import ProductModelFactory, quantity_model, stock_of
+from tests.assets.factories import ProductModelFactory
 from tests.schools.factories import (
-    CollectionPointFactory,
     allocated_pupil,
     make_slot,
+    pupil_pack_point,
     ready_device,
     school_with_contact,
 )
@@ -26,18 +26,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def point():
-    point = CollectionPointFactory()
-    charger, bag = quantity_model(name="65W USB-C"), quantity_model(name="Classic 15.6")
-    kit = Kit.objects.create(code="pupil-pack", name_fr="Pack élève", name_nl="Leerlingenpakket")
-    KitItem.objects.create(kit=kit, model=ProductModelFactory(), quantity=1)
-    KitItem.objects.create(kit=kit, model=charger, quantity=1)
-    KitItem.objects.create(kit=kit, model=bag, quantity=1)
-    stock_of(charger, point.site, 10)
-    stock_of(bag, point.site, 10)
-    LoanTerms.objects.create(
-        version="2026-1", text_fr="Convention de prêt élève.", text_nl="Leenovereenkomst leerling."
-    )
-    return point
+    return pupil_pack_point()
 
 
 def booked(point, **fields):
