@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 import dj_database_url
 from celery.schedules import crontab
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -81,6 +82,16 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Environment variable SECRET_KEY is required when DJANGO_DEBUG=0.")
     SECRET_KEY = _DEV_SECRET_KEY
+
+# Keys that encrypt secrets stored in the database (icity/secrets.py); default: derived from SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except (ValueError, TypeError):
+        raise ImproperlyConfigured(
+            "Environment variable FIELD_ENCRYPTION_KEYS must hold Fernet keys (Fernet.generate_key()), comma-separated."
+        ) from None
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:

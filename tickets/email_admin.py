@@ -14,12 +14,27 @@ RAW_PREVIEW_CHARS = 200_000
 
 
 class MailboxForm(forms.ModelForm):
+    # Write-only: the stored password is never sent back to the browser.
     imap_password = forms.CharField(
         label=_("IMAP password"),
         required=False,
-        widget=forms.PasswordInput(render_value=True),
-        help_text=_("Leave empty to read it from the EMAIL_IMAP_PASSWORDS setting."),
+        max_length=200,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_(
+            "Stored encrypted and never shown again. Leave empty to keep the current one; with none, "
+            "the password comes from the EMAIL_IMAP_PASSWORDS setting."
+        ),
     )
+    clear_imap_password = forms.BooleanField(label=_("Forget the stored IMAP password"), required=False)
+
+    def clean_imap_password(self) -> str:
+        return self.cleaned_data["imap_password"] or self.initial.get("imap_password", "")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("clear_imap_password"):
+            data["imap_password"] = ""
+        return data
 
     class Meta:
         model = Mailbox
@@ -32,6 +47,7 @@ class MailboxForm(forms.ModelForm):
             "imap_tls",
             "imap_user",
             "imap_password",
+            "clear_imap_password",
             "imap_folder",
         ]
 

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from icity import secrets
+
 
 class Mailbox(models.Model):
     """A team's helpdesk address and the IMAP account it is read from."""
@@ -26,11 +28,12 @@ class Mailbox(models.Model):
     imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
     imap_tls = models.BooleanField(_("IMAP over TLS"), default=True)
     imap_user = models.CharField(_("IMAP user"), max_length=200, blank=True)
+    # Encrypted at rest (icity.secrets): ``save`` encrypts, ``imap_password_plain`` reads.
     imap_password = models.CharField(
         _("IMAP password"),
-        max_length=200,
+        max_length=500,
         blank=True,
-        help_text=_("Leave empty to read it from the EMAIL_IMAP_PASSWORDS setting."),
+        help_text=_("Stored encrypted. Leave empty to read it from the EMAIL_IMAP_PASSWORDS setting."),
     )
     imap_folder = models.CharField(_("folder to read"), max_length=100, default="INBOX")
     enabled = models.BooleanField(_("enabled"), default=True)
@@ -46,6 +49,14 @@ class Mailbox(models.Model):
 
     def __str__(self) -> str:
         return self.address
+
+    def save(self, *args, **kwargs):
+        if self.imap_password and not secrets.is_encrypted(self.imap_password):
+            self.imap_password = secrets.encrypt(self.imap_password)
+        super().save(*args, **kwargs)
+
+    def imap_password_plain(self) -> str:
+        return secrets.decrypt(self.imap_password)
 
 
 class InboundStatus(models.TextChoices):

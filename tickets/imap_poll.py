@@ -38,7 +38,7 @@ def _connect(mailbox: Mailbox) -> imaplib.IMAP4:
     else:
         # Plain IMAP is for a server on loopback (tests, a local relay); production mailboxes use TLS.
         connection = imaplib.IMAP4(mailbox.imap_host, mailbox.imap_port, timeout=timeout)
-    password = mailbox.imap_password or settings.EMAIL_IMAP_PASSWORDS.get(mailbox.address, "")
+    password = mailbox.imap_password_plain() or settings.EMAIL_IMAP_PASSWORDS.get(mailbox.address, "")
     connection.login(mailbox.imap_user or mailbox.address, password)
     # Servers announce more after login (MOVE, UIDPLUS); imaplib only kept the greeting's list.
     capabilities = _check(connection.capability(), "CAPABILITY")

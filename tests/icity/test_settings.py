@@ -52,6 +52,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         ("ALLOWED_HOSTS", ""),
         ("EMAIL_PORT", "smtp"),
         ("EMAIL_IMAP_CA_FILE", "/nonexistent/city-ca.pem"),
+        ("FIELD_ENCRYPTION_KEYS", "not-a-fernet-key"),
     ],
 )
 def test_bad_environment_stops_start_up_naming_the_variable(tmp_path, variable, value):
