@@ -108,10 +108,13 @@ def _tell(
     items: list[str] | None = None,
     url: str = "",
     receipt: Receipt | None = None,
+    receipt_note: dict | None = None,
 ):
     """Queue one message, its text rendered now in the recipient's language (the context stays JSON).
 
-    ``receipt`` is attached as its PDF when the message is sent.
+    ``receipt`` is attached as its PDF when the message is sent; ``receipt_note``
+    ({"attached": ..., "missing": ...}) says so, or (if the receipt was deleted
+    before the send) that it is on the page.
     """
     if user is None or not user.email:
         return False
@@ -126,6 +129,7 @@ def _tell(
             "paragraphs": paragraphs,
             "items": items or [],
             "url": url,
+            "receipt_note": receipt_note or {},
         },
     )
 
@@ -385,8 +389,11 @@ def _hand_over_receipt(loan: Loan) -> Receipt:
                     _("Due date: %(date)s") % {"date": loan.due_date.isoformat()}
                     if loan.due_date
                     else _("This is a permanent assignment."),
-                    _("Your receipt is attached to this email (PDF) and stays on the page below."),
                 ],
+                receipt_note={
+                    "attached": _("Your receipt is attached to this email (PDF) and stays on the page below."),
+                    "missing": _("Your receipt (PDF) is on the page below."),
+                },
                 items=[_line_label(line) for line in loan.lines.select_related("asset", "model__manufacturer")],
                 url=_url("assets:loan", pk=loan.pk),
                 receipt=receipt,
@@ -572,8 +579,13 @@ def loan_check_in(*, actor, site: Site, items: Iterable[ReturnItem]) -> list[Loa
                         _("Everything on this loan is back.")
                         if not loan.is_open
                         else _("Some equipment on this loan is still with you."),
-                        _("Your return receipt is attached to this email (PDF) and stays on the page below."),
                     ],
+                    receipt_note={
+                        "attached": _(
+                            "Your return receipt is attached to this email (PDF) and stays on the page below."
+                        ),
+                        "missing": _("Your return receipt (PDF) is on the page below."),
+                    },
                     items=[
                         _asset_label(assets[line.asset_id]) if line.asset_id else f"{line.quantity} × {line.model}"
                         for line in lines

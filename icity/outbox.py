@@ -143,9 +143,12 @@ def poke_drain() -> None:
 
 
 def render_message(notification: Notification) -> EmailMultiAlternatives:
+    files = _resolve_attachments(notification)
     context = {
         "site_url": settings.SITE_URL,
         **notification.context,
+        # What really goes with the email: a template can say "attached" only when it is.
+        "attachments_included": [filename for filename, _content, _mimetype in files],
     }
     with translation.override(notification.language):
         base = f"emails/{notification.template}"
@@ -161,7 +164,7 @@ def render_message(notification: Notification) -> EmailMultiAlternatives:
         headers={"X-Icity-Notification": notification.dedupe_key, **notification.headers},
     )
     message.attach_alternative(html_body, "text/html")
-    for filename, content, mimetype in _resolve_attachments(notification):
+    for filename, content, mimetype in files:
         message.attach(filename, content, mimetype)
     return message
 

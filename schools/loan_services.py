@@ -195,7 +195,6 @@ def _email_guardian_receipt(pupil_loan: PupilLoan, *, kind: str, key: str, templ
             "guardian_name": pupil.guardian_name,
             "pupil_first_name": pupil.first_name,
             "reference": loan.reference,
-            "receipt_attached": receipt is not None,
             **context,
         },
         attachments=[{"kind": RECEIPT_ATTACHMENT, "id": receipt}] if receipt is not None else None,

@@ -84,6 +84,8 @@ def test_a_receipt_deleted_before_the_send_leaves_the_email_without_it(desk_loan
     assert outbox_drain() == 1
     message = sent_for(loan, "handed-over")
     assert message.attachments == []
+    # It does not claim an attachment it does not carry.
+    assert "attached" not in message.body and "Your receipt (PDF) is on the page below." in message.body
     assert Notification.objects.get(dedupe_key=f"loan:{loan.pk}:handed-over").status == Notification.Status.SENT
 
 
