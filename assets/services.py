@@ -591,17 +591,7 @@ def warranty_digest_sweep(*, today: date | None = None) -> int:
 
 def resolve_code(code: str) -> Asset | None:
     """A scanned code is a tag, a serial or the URL printed in a label's QR code."""
-    code = code.strip()
-    if not code:
-        return None
-    if "/" in code:
-        code = code.rstrip("/").rsplit("/", 1)[-1]
-    # Tags are stored upper-case: an exact match uses the unique index (iexact would scan the table).
-    asset = Asset.objects.filter(tag=code.upper()).first()
-    if asset is None:
-        matches = list(Asset.objects.filter(serial=code)[:2])
-        asset = matches[0] if len(matches) == 1 else None
-    return asset
+    return resolve_codes([code]).get(code)
 
 
 def _scanned(code: str) -> str:
@@ -610,7 +600,12 @@ def _scanned(code: str) -> str:
 
 
 def resolve_codes(codes: list[str]) -> dict[str, Asset | None]:
-    """``resolve_code`` for many codes in two queries: {code: asset or None}, the same rules."""
+    """Scanned codes to units in at most two queries: {code: asset or None}.
+
+    A code is a tag, a serial (when exactly one unit has it) or the URL printed in a
+    label's QR code. Tags are stored upper-case: an exact match uses the unique index
+    (iexact would scan the table).
+    """
     scanned = {code: _scanned(code) for code in codes if code.strip()}
     by_tag = {asset.tag: asset for asset in Asset.objects.filter(tag__in={value.upper() for value in scanned.values()})}
     by_serial: dict[str, list[Asset]] = {}

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from assets import receipts
 from assets.loan_services import LoanError, ReturnItem, StockItem, loan_check_in, loan_check_out
 from assets.models import Asset, AssetStatus, Kit, Loan, LoanLine, LoanTerms, Receipt
-from assets.services import InventoryError, asset_change_status, resolve_code
+from assets.services import InventoryError, asset_change_status, resolve_code, resolve_codes
 from icity.outbox import notify, notify_user
 
 from .models import Allocation, Appointment, Pupil, PupilEvent, PupilLoan, ReconJob, ReturnCampaign
@@ -220,26 +220,32 @@ def pupil_returns_check_in(*, actor, site, returns: list[PupilReturn], notes: st
     """
     if not returns:
         raise ProgrammeError(_("Scan at least one device."))
+    # Three queries for the whole batch (codes, pupil loans, their open lines), not three per device.
+    assets = resolve_codes([item.code.strip() for item in returns])
+    links = {
+        link.allocation.asset_id: link
+        for link in PupilLoan.objects.select_related("pupil", "loan", "allocation").filter(
+            allocation__asset__in=[asset for asset in assets.values() if asset], loan__status__in=Loan.OPEN_STATUSES
+        )
+    }
     found: list[tuple[PupilLoan, PupilReturn]] = []
     errors = []
     for item in returns:
-        asset = resolve_code(item.code.strip())
-        link = (
-            PupilLoan.objects.select_related("pupil", "loan", "allocation")
-            .filter(allocation__asset=asset, loan__status__in=Loan.OPEN_STATUSES)
-            .first()
-            if asset
-            else None
-        )
+        asset = assets.get(item.code.strip())
+        link = links.get(asset.pk) if asset else None
         if link is None:
             errors.append(_("%(code)s is not out on a pupil loan.") % {"code": item.code})
         else:
             found.append((link, item))
     if errors:
         raise ProgrammeError(" ".join(errors))
+    open_lines: dict[int, list[LoanLine]] = {}
+    lines = LoanLine.objects.filter(loan_id__in=[link.loan_id for link, _item in found], state=LoanLine.State.OPEN)
+    for line in lines.order_by("loan_id", "pk"):
+        open_lines.setdefault(line.loan_id, []).append(line)
     items = []
     for link, item in found:
-        for line in link.loan.lines.filter(state=LoanLine.State.OPEN):
+        for line in open_lines.get(link.loan_id, []):
             is_unit = line.asset_id is not None
             items.append(
                 ReturnItem(

@@ -15,9 +15,8 @@ from icity.roles import HasRole, Role
 
 from . import services
 from .csat_results import DIMENSION_LABELS, csat_over_time
-from .forms import ResultsFilterForm
 from .models import Campaign, CsatFollowUp, Question, Section, Survey
-from .results import HiddenDepartment, campaign_results
+from .results import HiddenDepartment, campaign_results, department_key
 from .serializers import (
     AnswerFormSerializer,
     AnswerResultSerializer,
@@ -129,9 +128,8 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def results(self, request, pk=None):
         campaign = self.get_object()
         try:
-            department = ResultsFilterForm.department_key(request.query_params.get("department", ""))
-            results = campaign_results(campaign, department=department)
-        except (ValueError, HiddenDepartment):
+            results = campaign_results(campaign, department=department_key(request.query_params.get("department", "")))
+        except HiddenDepartment:
             return Response(
                 {"department": [_("Not one of the departments shown for this campaign.")]},
                 status=status.HTTP_400_BAD_REQUEST,

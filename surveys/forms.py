@@ -6,7 +6,7 @@ from icity.models import Department
 from tickets.models import Team
 
 from .models import Campaign, Question, Survey
-from .results import ALL_DEPARTMENTS
+from .results import department_value
 
 
 class SurveyForm(forms.ModelForm):
@@ -148,29 +148,13 @@ class CommentFilterForm(forms.Form):
 class ResultsFilterForm(forms.Form):
     """The results page's department filter: only the departments the page shows can be chosen."""
 
-    NO_DEPARTMENT = "none"
-
     department = forms.ChoiceField(label=_("Department"), required=False)
 
     def __init__(self, *args, departments=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = [("", _("All departments"))] + [
-            (self.NO_DEPARTMENT if key is None else str(key), label) for key, label, _size in departments
+            (department_value(key), label) for key, label, _size in departments
         ]
-
-    @classmethod
-    def department_key(cls, value: str):
-        """The results' department key for a submitted value: ALL_DEPARTMENTS, None or an id.
-
-        Raises ValueError for anything else; whether it is shown is for the results to say.
-        """
-        if not value:
-            return ALL_DEPARTMENTS
-        if value == cls.NO_DEPARTMENT:
-            return None
-        if not value.isascii() or not value.isdigit() or len(value) > 9:
-            raise ValueError(value)
-        return int(value)
 
 
 class CsatRatingForm(forms.Form):

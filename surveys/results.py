@@ -100,6 +100,27 @@ class CampaignResults:
         return next((label for key, label, _size in self.visible_departments if key == self.department), "")
 
 
+NO_DEPARTMENT = "none"  # how "no department" is written in a filter
+
+
+def department_key(value: str):
+    """The department a ``?department=`` value asks for: ALL_DEPARTMENTS (empty), None ("none")
+    or an id. Anything else raises ``HiddenDepartment``; so does a department not shown,
+    when ``campaign_results`` gets it."""
+    if not value:
+        return ALL_DEPARTMENTS
+    if value == NO_DEPARTMENT:
+        return None
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise HiddenDepartment
+    return int(value)
+
+
+def department_value(key) -> str:
+    """The inverse of ``department_key`` for one department key."""
+    return NO_DEPARTMENT if key is None else str(key)
+
+
 def visible_groups(sizes: dict, min_size: int) -> tuple[set, int]:
     """Which groups may be shown, and how many respondents are in hidden ones."""
     hidden = {key for key, size in sizes.items() if size < min_size}

@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from .models import Campaign, Choice, CsatFollowUp, Question, Section, Survey
+from .results import department_value
 
 
 class ChoiceSerializer(serializers.ModelSerializer):
@@ -177,7 +178,7 @@ class CampaignResultsSerializer(serializers.Serializer):
     @extend_schema_field(DepartmentSizeSerializer(many=True))
     def get_departments(self, results) -> list[dict]:
         return [
-            {"key": "none" if key is None else str(key), "label": label, "respondents": size}
+            {"key": department_value(key), "label": label, "respondents": size}
             for key, label, size in results.visible_departments
         ]
 

@@ -28,7 +28,7 @@ from .forms import (
     SurveyForm,
 )
 from .models import Campaign, CsatFollowUp, Question, Section, Survey
-from .results import HiddenDepartment, comments_queryset, visible_department_ids
+from .results import HiddenDepartment, comments_queryset, department_key, visible_department_ids
 from .results import campaign_results as compute_results
 
 PAGE_SIZE = 25
@@ -275,9 +275,8 @@ def campaign_results(request, pk: int):
     campaign = _get_campaign(request, pk)
     status = 200
     try:
-        department = ResultsFilterForm.department_key(request.GET.get("department", ""))
-        results = compute_results(campaign, department=department)
-    except (ValueError, HiddenDepartment):
+        results = compute_results(campaign, department=department_key(request.GET.get("department", "")))
+    except HiddenDepartment:
         # Not one of the departments shown (too small, or no such department): the whole campaign instead.
         results, status = compute_results(campaign), 400
     form = ResultsFilterForm(request.GET or None, departments=results.visible_departments)

@@ -70,7 +70,7 @@ class AssetTagField(forms.CharField):
             return None
         asset = Asset.objects.filter(tag=tag).select_related("model").first()
         if asset is None:
-            raise forms.ValidationError(_("No device has the tag %(tag)s."), params={"tag": tag}, code="unknown")
+            raise forms.ValidationError(_("No equipment has the tag %(tag)s."), params={"tag": tag}, code="unknown")
         return asset
 
 

@@ -1,7 +1,5 @@
 """Staff portal (every employee) and agent workspace. Thin: look up, validate, call a service."""
 
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -50,7 +48,7 @@ from .models import (
     Status,
     Ticket,
 )
-from .queries import ORDERINGS, QueueFilterForm, filter_queue, queue_rows, saved_view_counts, saved_views
+from .queries import ORDERINGS, REFERENCE, QueueFilterForm, filter_queue, queue_rows, saved_view_counts, saved_views
 
 PAGE_SIZE = 50
 QUEUE_COUNT_CAP = 1000
@@ -140,9 +138,6 @@ def my_tickets(request):
     return render(request, "tickets/my_tickets.html", {"page": page, "tab": tab, "query": query})
 
 
-REFERENCE_FORMAT = re.compile(r"HD-\d{4}-\d{6}")
-
-
 def problem_report_url(asset: Asset) -> str:
     """The target of "Report a problem" next to a unit on the borrower's pages (see ``assets.hooks``).
 
@@ -154,7 +149,7 @@ def problem_report_url(asset: Asset) -> str:
 def ticket_reference_url(reference: str) -> str:
     """Where a ticket reference written on a loan (a loss or theft) leads (see ``assets.hooks``)."""
     reference = reference.strip().upper()
-    return reverse("tickets:detail", args=[reference]) if REFERENCE_FORMAT.fullmatch(reference) else ""
+    return reverse("tickets:detail", args=[reference]) if REFERENCE.match(reference) else ""
 
 
 def _reported_asset(request) -> Asset | None:
