@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import api, loan_api
+from . import api
 
 router = SimpleRouter()
 router.register("categories", api.CategoryViewSet, basename="category")
@@ -9,8 +9,5 @@ router.register("kits", api.KitViewSet, basename="kit")
 router.register("assets", api.AssetViewSet, basename="asset")
 router.register("stock-levels", api.StockLevelViewSet, basename="stock-level")
 router.register("stock-movements", api.StockMovementViewSet, basename="stock-movement")
-router.register("equipment-requests", loan_api.EquipmentRequestViewSet, basename="equipment-request")
-router.register("loans", loan_api.LoanViewSet, basename="loan")
-router.register("delivery-runs", loan_api.DeliveryRunViewSet, basename="delivery-run")
 
 urlpatterns = [*router.urls]

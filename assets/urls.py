@@ -1,12 +1,11 @@
 from django.urls import path
 
-from . import loan_views, views
-from .loan_urls import urlpatterns as loan_urlpatterns
+from . import views
 
-app_name = "assets"
+# No app_name: icity/urls.py mounts these with the loans' pages under the "assets" namespace
+# (equipment/), so the names users and templates know (assets:list, assets:requests…) stay.
 
 urlpatterns = [
-    path("mine/", loan_views.my_equipment, name="mine"),
     path("logistics/", views.logistics, name="logistics"),
     path("assets/", views.asset_list, name="list"),
     path("assets/new/", views.asset_create, name="create"),
@@ -28,5 +27,3 @@ urlpatterns = [
     path("imports/", views.import_upload, name="imports"),
     path("imports/<int:pk>/", views.import_detail, name="import"),
 ]
-
-urlpatterns += loan_urlpatterns

@@ -34,10 +34,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from assets.loan_bench_seed import seed_loans_bench  # noqa: E402
-from assets.models import Loan  # noqa: E402
 from icity.demo import seed_people  # noqa: E402
 from icity.models import Notification, User  # noqa: E402
+from loans.bench_seed import seed_loans_bench  # noqa: E402
+from loans.models import Loan  # noqa: E402
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -65,7 +65,7 @@ def report(name: str, durations: list[float]) -> None:
 
 
 def sweep_child() -> None:
-    from assets.loan_sweeps import loan_reminder_sweep
+    from loans.sweeps import loan_reminder_sweep
 
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     start = time.perf_counter()

@@ -50,12 +50,15 @@ urlpatterns = [
     *auth_patterns,
     path("healthz", views.healthz, name="healthz"),
     path("tickets/", include("tickets.urls")),
-    path("equipment/", include("assets.urls")),
+    # Inventory (assets) and loans share the equipment/ prefix and the "assets" namespace their
+    # pages have always had: loans became an app of its own without changing a URL or its name.
+    path("equipment/", include(([path("", include("loans.urls")), path("", include("assets.urls"))], "assets"))),
     path("schools/", include("schools.urls")),
     path("surveys/", include("surveys.urls")),
     path("api/v1/", include(api_patterns)),
     path("api/v1/", include("tickets.api_urls")),
     path("api/v1/", include("assets.api_urls")),
+    path("api/v1/", include("loans.api_urls")),
     path("api/v1/", include("schools.api_urls")),
     path("api/v1/", include("surveys.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

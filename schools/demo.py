@@ -11,9 +11,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from assets.models import LoanTerms, ProductModel
+from assets.models import ProductModel
 from assets.services import asset_create, stock_move
 from icity.models import Site
+from loans.models import LoanTerms
 
 from . import loan_services, services
 from .models import CollectionPoint, EligibilityReason, Pupil, PupilEvent, ReconStep, ReturnCampaign, School

@@ -17,11 +17,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assets import receipts
-from assets.loan_services import LoanError, ReturnItem, StockItem, loan_check_in, loan_check_out
-from assets.models import Asset, AssetStatus, Kit, Loan, LoanLine, LoanTerms, Receipt
+from assets.models import Asset, AssetStatus, Kit
 from assets.services import InventoryError, asset_change_status, resolve_code, resolve_codes
 from icity.outbox import notify, notify_user
+from loans import receipts
+from loans.models import Loan, LoanLine, LoanTerms, Receipt
+from loans.services import LoanError, ReturnItem, StockItem, loan_check_in, loan_check_out
 
 from .models import Allocation, Appointment, Pupil, PupilEvent, PupilLoan, ReconJob, ReturnCampaign
 from .services import ProgrammeError, _event, _lock_appointment, _pupil_key, ready_devices, recon_job_open

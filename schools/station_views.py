@@ -17,8 +17,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assets.models import LoanTerms
 from icity.roles import role_required
+from loans.models import LoanTerms
 
 from . import loan_services
 from .access import STAFF_ROLES

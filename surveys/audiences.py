@@ -119,7 +119,8 @@ def _clean_equipment_holders(params: dict) -> dict:
 
 def _equipment_holders(params: dict) -> QuerySet:
     """People holding equipment: holders of assets and borrowers with an open loan."""
-    from assets.models import Asset, Loan, LoanLine
+    from assets.models import Asset
+    from loans.models import Loan, LoanLine
 
     assets = Asset.objects.filter(holder__isnull=False)
     loans = Loan.objects.filter(status__in=Loan.OPEN_STATUSES, borrower__isnull=False)

@@ -14,9 +14,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assets.models import Asset, LoanLine
+from assets.models import Asset
 from icity.models import User
 from icity.roles import Role, has_role, role_required
+from loans.models import LoanLine
 
 from . import services
 from .access import (

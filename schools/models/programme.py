@@ -245,7 +245,7 @@ class PupilLoan(models.Model):
 
     pupil = models.ForeignKey(Pupil, verbose_name=_("pupil"), on_delete=models.PROTECT, related_name="loans")
     loan = models.OneToOneField(
-        "assets.Loan", verbose_name=_("loan"), on_delete=models.PROTECT, related_name="pupil_link"
+        "loans.Loan", verbose_name=_("loan"), on_delete=models.PROTECT, related_name="pupil_link"
     )
     allocation = models.OneToOneField(
         Allocation, verbose_name=_("allocation"), on_delete=models.PROTECT, related_name="pupil_loan"

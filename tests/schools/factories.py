@@ -86,7 +86,8 @@ def allocated_pupil(**fields):
 
 def pupil_pack_point():
     """A collection point stocked with the Pupil pack and a published loan agreement, ready for hand-overs."""
-    from assets.models import Kit, KitItem, LoanTerms
+    from assets.models import Kit, KitItem
+    from loans.models import LoanTerms
     from tests.assets.factories import ProductModelFactory, quantity_model, stock_of
 
     point = CollectionPointFactory()

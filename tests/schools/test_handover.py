@@ -8,8 +8,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from assets.models import Asset, AssetStatus, Loan, LoanTerms
+from assets.models import Asset, AssetStatus
 from icity.models import Notification
+from loans.models import Loan, LoanTerms
 from schools import loan_services, services
 from schools.models import Allocation, Appointment, Pupil, PupilLoan, ReconJob, ReturnCampaign
 from tests.assets.factories import ProductModelFactory
@@ -288,7 +289,7 @@ def test_an_anonymised_pupils_receipt_is_never_attached(logistics, point, settin
 
 
 def test_the_schools_provider_serves_pupil_receipts_only(logistics):
-    from assets.loan_services import loan_check_out
+    from loans.services import loan_check_out
     from tests.assets.factories import make_asset
     from tests.factories import make_user
 

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from assets.models import Asset, Loan
+from assets.models import Asset
+from loans.models import Loan
 from surveys.audiences import get_audience
 from surveys.models import Campaign
 from tests.assets.factories import make_asset

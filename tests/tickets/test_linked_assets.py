@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from assets.models import Asset, Loan, LoanLine
+from assets.models import Asset
+from loans.models import Loan, LoanLine
 from tests.assets.factories import make_asset
 from tests.factories import make_user
 from tickets import services

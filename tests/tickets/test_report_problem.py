@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assets import hooks
-from assets import loan_services as loans
 from assets.models import Asset
 from assets.services import asset_assign
+from loans import services as loans
 from tests.assets.factories import make_asset
-from tests.assets.loan_factories import dock_model, terms
 from tests.factories import make_user
+from tests.loans.loan_factories import dock_model, terms
 from tickets.models import Category, Ticket
 
 from .factories import CategoryFactory
