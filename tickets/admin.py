@@ -72,4 +72,4 @@ class AttachmentAdmin(admin.ModelAdmin):
     list_select_related = ["ticket"]
 
 
-from .email_admin import InboundMessageAdmin, MailboxAdmin, QuarantinedMessageAdmin  # noqa: E402, F401  (email channel)
+from .mail.admin import InboundMessageAdmin, MailboxAdmin, QuarantinedMessageAdmin  # noqa: E402, F401  (email channel)

@@ -25,7 +25,8 @@ class TicketsConfig(AppConfig):
         register_problem_report(views.problem_report_url)
         register_ticket_link(views.ticket_reference_url)
 
-        from . import email_demo, email_outbound  # email channel
+        from .mail import demo as mail_demo
+        from .mail import outbound  # the email channel
 
-        email_outbound.register_threading()
-        register_seeder(Seeder("tickets-email", email_demo.seed_email, order=35))
+        outbound.register_threading()
+        register_seeder(Seeder("tickets-email", mail_demo.seed_email, order=35))

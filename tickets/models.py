@@ -514,4 +514,4 @@ class AgentPreference(models.Model):
         return str(self.user_id)
 
 
-from .email_models import InboundMessage, Mailbox, OutboundEmail, QuarantinedMessage  # noqa: E402, F401  (email channel)
+from .mail.models import InboundMessage, Mailbox, OutboundEmail, QuarantinedMessage  # noqa: E402, F401  (email channel)

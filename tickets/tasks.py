@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from . import services
-from .email_tasks import email_poll  # noqa: F401  (email channel; autodiscovery reads tasks.py)
+from .mail.tasks import email_poll  # noqa: F401  (email channel; autodiscovery reads tasks.py)
 
 
 @shared_task

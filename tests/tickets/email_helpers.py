@@ -4,7 +4,7 @@ from pathlib import Path
 
 from icity.roles import Role
 from tests.factories import make_user
-from tickets.email_models import OutboundEmail
+from tickets.mail.models import OutboundEmail
 from tickets.models import Ticket
 
 from .factories import open_ticket

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tickets.email_intake import email_ingest
-from tickets.email_models import InboundMessage, InboundStatus, QuarantinedMessage
+from tickets.mail.intake import email_ingest
+from tickets.mail.models import InboundMessage, InboundStatus, QuarantinedMessage
 from tickets.models import Attachment, Comment, Ticket, TimelineEvent
 
 from .email_helpers import CORPUS, REFERENCE, corpus, jean_with_ticket

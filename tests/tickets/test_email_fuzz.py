@@ -4,8 +4,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tickets.email_intake import email_ingest
-from tickets.email_parser import UnparseableEmail, parse_email
+from tickets.mail.intake import email_ingest
+from tickets.mail.parser import UnparseableEmail, parse_email
 
 from .email_helpers import CORPUS
 

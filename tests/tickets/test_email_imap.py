@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tickets import email_intake, imap_poll
-from tickets.email_models import InboundMessage, InboundStatus, Mailbox
+from tickets.mail import imap as imap_poll
+from tickets.mail import intake as email_intake
+from tickets.mail.models import InboundMessage, InboundStatus, Mailbox
 from tickets.models import Ticket
 
 from .dovecot import DOVECOT, PASSWORD, USER, free_port, running_dovecot
@@ -113,15 +114,15 @@ def test_killing_the_poll_mid_batch_loses_and_duplicates_nothing(dovecot, mailbo
     assert Ticket.objects.count() == 2 and _count(dovecot, "INBOX") == 5
 
     # Killed in the middle of the next message's transaction: it rolls back entirely.
-    real_rethread = email_intake.email_outbound.rethread
+    real_rethread = email_intake.outbound.rethread
 
     def die_inside_transaction(ticket):
         raise Killed
 
-    monkeypatch.setattr(email_intake.email_outbound, "rethread", die_inside_transaction)
+    monkeypatch.setattr(email_intake.outbound, "rethread", die_inside_transaction)
     with pytest.raises(Killed):
         imap_poll.poll_mailbox(mailbox)
-    monkeypatch.setattr(email_intake.email_outbound, "rethread", real_rethread)
+    monkeypatch.setattr(email_intake.outbound, "rethread", real_rethread)
     # (The already-committed 2nd message was recognised as a duplicate and moved first.)
     assert Ticket.objects.count() == 2 and InboundMessage.objects.count() == 2
     assert _count(dovecot, "INBOX") == 4

@@ -7,8 +7,8 @@ import ssl
 
 import pytest
 
-from tickets import imap_poll
-from tickets.email_models import Mailbox
+from tickets.mail import imap as imap_poll
+from tickets.mail.models import Mailbox
 from tickets.models import Ticket
 
 from .dovecot import DOVECOT, PASSWORD, USER, running_dovecot

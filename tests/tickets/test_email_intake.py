@@ -8,9 +8,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from icity.models import Notification
-from tickets import email_intake, services
-from tickets.email_intake import email_ingest, quarantine_discard, quarantine_retry
-from tickets.email_models import InboundMessage, InboundStatus, QuarantinedMessage
+from tickets import services
+from tickets.mail import intake as email_intake
+from tickets.mail.intake import email_ingest, quarantine_discard, quarantine_retry
+from tickets.mail.models import InboundMessage, InboundStatus, QuarantinedMessage
 from tickets.models import Attachment, Ticket, TimelineEvent
 
 from .email_helpers import JEAN, build_email, corpus, jean_with_ticket
@@ -179,7 +180,7 @@ def test_script_and_html_from_email_come_back_escaped_on_ticket_pages(client, ag
 
 
 def test_beat_runs_the_mailbox_poll(settings):
-    from tickets.email_tasks import email_poll
+    from tickets.mail.tasks import email_poll
 
     assert settings.CELERY_BEAT_SCHEDULE["tickets-email-poll"]["task"] == email_poll.name
     assert email_poll() == {}  # no mailbox configured: nothing to do, no error
@@ -189,7 +190,7 @@ def test_demo_seeder_goes_through_the_intake_and_is_idempotent():
     import random
 
     from tests.factories import make_user
-    from tickets.email_demo import seed_email
+    from tickets.mail.demo import seed_email
 
     make_user()
     seed_email(rng=random.Random(1))

@@ -2,7 +2,7 @@
 
 from email.message import EmailMessage
 
-from tickets.email_parser import decode_bytes, decode_header_value, html_to_text, parse_email, trim_reply
+from tickets.mail.parser import decode_bytes, decode_header_value, html_to_text, parse_email, trim_reply
 
 
 def test_trim_reply_keeps_a_sentence_that_only_looks_like_an_attribution():

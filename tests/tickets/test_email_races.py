@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 
 from tests.factories import make_user
-from tickets.email_intake import email_ingest
-from tickets.email_models import InboundMessage
+from tickets.mail.intake import email_ingest
+from tickets.mail.models import InboundMessage
 from tickets.models import Ticket
 
 from .email_helpers import JEAN, build_email

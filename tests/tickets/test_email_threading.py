@@ -6,8 +6,8 @@ from django.core import mail
 from icity.models import Notification
 from icity.outbox import notify, outbox_drain, render_message
 from tickets import services
-from tickets.email_intake import email_ingest
-from tickets.email_models import InboundMessage, Mailbox, OutboundEmail
+from tickets.mail.intake import email_ingest
+from tickets.mail.models import InboundMessage, Mailbox, OutboundEmail
 from tickets.models import Comment, Ticket
 
 from .email_helpers import JEAN, build_email, corpus, jean_with_ticket

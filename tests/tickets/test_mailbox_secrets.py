@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from icity import secrets
-from tickets.email_models import Mailbox
+from tickets.mail.models import Mailbox
 
 pytestmark = pytest.mark.django_db
 

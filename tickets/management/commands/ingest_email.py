@@ -9,8 +9,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tickets.email_intake import email_ingest
-from tickets.email_models import Mailbox
+from tickets.mail.intake import email_ingest
+from tickets.mail.models import Mailbox
 
 EX_TEMPFAIL = 75
 

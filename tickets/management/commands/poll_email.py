@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from tickets.imap_poll import poll_all_mailboxes
+from tickets.mail.imap import poll_all_mailboxes
 
 
 class Command(BaseCommand):

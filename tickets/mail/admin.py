@@ -6,9 +6,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .email_intake import quarantine_discard, quarantine_retry
-from .email_models import InboundMessage, Mailbox, QuarantinedMessage
-from .email_parser import decode_bytes
+from .intake import quarantine_discard, quarantine_retry
+from .models import InboundMessage, Mailbox, QuarantinedMessage
+from .parser import decode_bytes
 
 RAW_PREVIEW_CHARS = 200_000
 

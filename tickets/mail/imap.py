@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
-from .email_intake import IntakeResult, email_ingest
-from .email_models import Mailbox
+from .intake import IntakeResult, email_ingest
+from .models import Mailbox
 
 logger = logging.getLogger(__name__)
 

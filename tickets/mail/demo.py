@@ -8,10 +8,10 @@ from email.message import EmailMessage
 
 from icity.models import User
 from icity.roles import Role
+from tickets.models import Team
 
-from .email_intake import email_ingest
-from .email_models import Mailbox
-from .models import Team
+from .intake import email_ingest
+from .models import Mailbox
 
 
 def _email(*, sender: str, subject: str, body: str, message_id: str, headers: dict | None = None) -> bytes:

@@ -1,7 +1,7 @@
 """Email channel data: team mailboxes, every inbound message seen, quarantine, sent Message-IDs.
 
 Imported by ``tickets/models.py`` so that Django finds these models in the
-tickets app. The workflows are in ``tickets/email_intake.py``.
+tickets app. The workflows are in ``tickets/mail/intake.py``.
 """
 
 from django.db import models

@@ -26,13 +26,14 @@ from django.utils.translation import gettext as _
 from icity.models import Notification, User
 from icity.outbox import notify
 from icity.roles import Role
+from tickets import services
+from tickets.access import can_manage
+from tickets.models import Channel, Comment, Status, Ticket
+from tickets.uploads import CheckedUpload, check_upload, clean_filename
 
-from . import email_outbound, services
-from .access import can_manage
-from .email_models import InboundMessage, InboundStatus, Mailbox, OutboundEmail, QuarantinedMessage
-from .email_parser import ParsedEmail, UnparseableEmail, message_id_of, parse_email
-from .models import Channel, Comment, Status, Ticket
-from .uploads import CheckedUpload, check_upload, clean_filename
+from . import outbound
+from .models import InboundMessage, InboundStatus, Mailbox, OutboundEmail, QuarantinedMessage
+from .parser import ParsedEmail, UnparseableEmail, message_id_of, parse_email
 
 logger = logging.getLogger(__name__)
 
@@ -268,7 +269,7 @@ def _open_ticket(
     _note_refused(ticket, sender, refused)
     inbound.ticket = ticket
     inbound.save(update_fields=["ticket", "sender", "subject"])
-    email_outbound.rethread(ticket)
+    outbound.rethread(ticket)
     _limit_acknowledgement(inbound=inbound, ticket=ticket, now=now)
     return IntakeResult("processed", "New ticket", inbound, ticket, None, created_ticket=True)
 
@@ -300,7 +301,7 @@ def _add_reply(
     inbound.ticket = target
     inbound.comment = None if created else comment
     inbound.save(update_fields=["ticket", "comment", "sender", "subject"])
-    email_outbound.rethread(target)
+    outbound.rethread(target)
     if created:
         if target.channel != Channel.EMAIL:
             Ticket.objects.filter(pk=target.pk).update(channel=Channel.EMAIL)
