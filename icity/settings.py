@@ -294,6 +294,8 @@ else:
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        # The exchange tables (kombu's default is ./control, in the working directory) live under var/ too.
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
         **_PUBLISH_RETRY,
     }
@@ -507,7 +509,7 @@ CELERY_BEAT_SCHEDULE |= {
     "tickets-autoclose-sweep": {"task": "tickets.tasks.tickets_autoclose_sweep", "schedule": crontab(minute=20)},
 }
 
-# Email channel (tickets/email_intake.py, tickets/imap_poll.py): tickets from email, replies by email.
+# Email channel (tickets/mail/: intake.py, imap.py): tickets from email, replies by email.
 # Unknown senders: "create" a contact requester, or "reject" (reply with instructions, create nothing).
 EMAIL_INTAKE_UNKNOWN_SENDERS = env_str("EMAIL_INTAKE_UNKNOWN_SENDERS", "create")
 # Automatic acknowledgements (ticket opened, instructions) per sender per hour; more are cancelled, not sent.

@@ -108,3 +108,14 @@ def test_no_page_carries_inline_script(client, admin_user):
 def test_https_redirect_spares_the_health_check(client, db):
     assert client.get(reverse("login")).status_code == 301
     assert client.get(reverse("healthz")).status_code in (200, 503)
+
+
+def test_the_embedded_broker_keeps_its_runtime_files_under_var(settings):
+    """kombu's filesystem transport writes its exchange tables to ./control unless told otherwise;
+    they belong with the queue under the ignored var/ folder, not in the source tree."""
+    if settings.CELERY_BROKER_URL != "filesystem://":
+        pytest.skip("the filesystem broker is used only without REDIS_URL")
+    control = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["control_folder"])
+    assert control.is_relative_to(settings.VAR_DIR)
+    tracked = subprocess.run(["git", "ls-files", "control"], capture_output=True, text=True, cwd=settings.BASE_DIR)
+    assert tracked.stdout == ""
