@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib import admin
 
-from .loan_services import CampaignError, return_campaign_stages
 from .models import Appointment, CollectionPoint, ReconJob, ReturnCampaign, School, Slot
+from .services.loans import CampaignError, return_campaign_stages
 
 
 @admin.register(School)

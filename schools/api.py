@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from icity.roles import HasRole
 
-from . import loan_services, services
+from . import services
 from .access import SCHOOL_ROLES, STAFF_ROLES, appointments_for, pupils_for, schools_for
 from .models import Pupil, PupilAccessLog, ReconJob, Slot
 from .serializers import (
@@ -26,6 +26,7 @@ from .serializers import (
     SchoolSerializer,
     SlotSerializer,
 )
+from .services import loans as loan_services
 
 
 def _refuse(error: services.ProgrammeError):

@@ -21,7 +21,7 @@ class SchoolsConfig(AppConfig):
 
         from . import views
         from .demo import seed_schools
-        from .loan_services import RECEIPT_ATTACHMENT, receipt_attachment
+        from .services.loans import RECEIPT_ATTACHMENT, receipt_attachment
 
         register_nav(
             NavItem(_("School programme"), "schools:home", (Role.SCHOOL_CONTACT,), order=50, prefixes=("schools:",))

@@ -16,8 +16,9 @@ from assets.services import asset_create, stock_move
 from icity.models import Site
 from loans.models import LoanTerms
 
-from . import loan_services, services
+from . import services
 from .models import CollectionPoint, EligibilityReason, Pupil, PupilEvent, ReconStep, ReturnCampaign, School
+from .services import loans as loan_services
 
 SCHOOLS = [
     ("ecole-fondamentale-1", "École fondamentale n° 1", "Basisschool nr. 1", "Rue du Marais 15, 1000 Bruxelles"),

@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from assets.models import Condition
 
-from .loan_services import CampaignError, return_campaign_stages
 from .models import CollectionPoint, CosmeticGrade, Pupil, ReconJob, School, Slot, WipeMethod
 from .services import PUPIL_FIELDS
+from .services.loans import CampaignError, return_campaign_stages
 
 
 class PupilForm(forms.ModelForm):

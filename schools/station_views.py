@@ -20,11 +20,11 @@ from django.views.decorators.http import require_POST
 from icity.roles import role_required
 from loans.models import LoanTerms
 
-from . import loan_services
 from .access import STAFF_ROLES
 from .forms import HandoverForm, ReturnCampaignForm, ReturnForm, StationSearchForm
 from .models import Appointment, PupilLoan, ReturnCampaign
 from .services import ProgrammeError
+from .services import loans as loan_services
 
 STATION_LIMIT = 60
 CAMPAIGN_PAGE_SIZE = 25

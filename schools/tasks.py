@@ -20,6 +20,6 @@ def anonymise_sweep() -> int:
 
 @shared_task
 def return_reminder_sweep() -> int:
-    from .loan_services import return_reminder_sweep as sweep
+    from .services.loans import return_reminder_sweep as sweep
 
     return sweep()

@@ -107,7 +107,8 @@ def pupil_pack_point():
 
 def hand_over(point, actor, **fields):
     """A pupil who received a device at ``point``: returns the ``PupilLoan``."""
-    from schools import loan_services, services
+    from schools import services
+    from schools.services import loans as loan_services
 
     pupil, allocation = allocated_pupil(**fields)
     appointment = services.appointment_book(actor=None, pupil=pupil, slot=make_slot(point=point, in_hours=1))

@@ -11,8 +11,9 @@ from django.utils import timezone
 from assets.models import Asset, AssetStatus
 from icity.models import Notification
 from loans.models import Loan, LoanTerms
-from schools import loan_services, services
+from schools import services
 from schools.models import Allocation, Appointment, Pupil, PupilLoan, ReconJob, ReturnCampaign
+from schools.services import loans as loan_services
 from tests.assets.factories import ProductModelFactory
 from tests.schools.factories import (
     allocated_pupil,

@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from schools import loan_services
 from schools.models import ReturnCampaign
+from schools.services import loans as loan_services
 from tests.factories import make_user
 from tests.schools.test_allocation_races import race
 

@@ -10,9 +10,9 @@ from rest_framework.test import APIClient
 
 from icity.models import Notification
 from icity.roles import Role
-from schools import loan_services
-from schools.loan_services import CampaignError
 from schools.models import ReturnCampaign
+from schools.services import loans as loan_services
+from schools.services.loans import CampaignError
 from tests.factories import make_user
 from tests.schools.factories import hand_over, pupil_pack_point, school_with_contact
 

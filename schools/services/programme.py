@@ -1,4 +1,4 @@
-"""School PC programme workflows: pupils, reconditioning, allocation, appointments, data protection.
+"""School PC programme workflows: pupils, reconditioning, allocation, appointments, reports (data protection: privacy.py).
 
 Every function is one transaction. Rows two people may change at once (a slot's
 last place, a device, a school's quota) are locked with ``select_for_update``
@@ -20,10 +20,8 @@ from django.utils.translation import gettext as _
 
 from assets.models import Asset, AssetStatus
 from assets.services import InventoryError, asset_change_status, asset_update_details
-from icity.models import Notification
 from icity.outbox import notify, notify_user
-
-from .models import (
+from schools.models import (
     Allocation,
     Appointment,
     CertificateCounter,
@@ -37,7 +35,7 @@ from .models import (
     School,
     Slot,
 )
-from .models.reconditioning import OPEN_STEPS
+from schools.models.reconditioning import OPEN_STEPS
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read out over the phone
 
@@ -705,70 +703,6 @@ def appointment_no_show(*, appointment: Appointment | int, actor=None) -> Appoin
             },
         )
     return locked
-
-
-# --- Data protection --------------------------------------------------------------------------------
-
-ANONYMOUS = "—"
-
-
-@transaction.atomic
-def pupil_anonymise(*, pupil: Pupil | int, actor=None) -> Pupil:
-    """Erase a pupil's personal data everywhere it was written; loans and device history stay, anonymous."""
-    locked = _lock_pupil(pupil)
-    if locked.anonymised_at:
-        return locked
-    if locked.allocations.filter(status__in=Allocation.ACTIVE).exists():
-        raise ProgrammeError(_("The pupil still holds or has a reserved device."))
-    from .loan_services import scrub_pupil_loans  # loans build on this module
-
-    scrub_pupil_loans(locked)
-    Notification.objects.filter(
-        Q(dedupe_key__startswith=f"pupil:{locked.pk}:") | Q(context__pupil_id=locked.pk)
-    ).delete()
-    GuardianLink.objects.filter(pupil=locked).delete()
-    PupilEvent.objects.filter(pupil=locked).update(note="")
-    locked.reference = f"anon-{locked.pk}"
-    locked.first_name = locked.last_name = locked.guardian_name = ANONYMOUS
-    locked.class_name = locked.guardian_email = locked.guardian_phone = ""
-    locked.refusal_reason = ANONYMOUS if locked.refusal_reason else ""  # free text: may name people
-    locked.anonymised_at = timezone.now()
-    locked.closed_at = locked.closed_at or locked.anonymised_at
-    locked.save()
-    _event(locked, PupilEvent.Kind.ANONYMISED, actor=actor)
-    return locked
-
-
-def anonymise_sweep(*, now: datetime | None = None) -> int:
-    """Anonymise every pupil whose participation ended more than the retention period ago."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.SCHOOLS_RETENTION_DAYS)
-    ids = list(
-        Pupil.objects.filter(anonymised_at__isnull=True, closed_at__lte=cutoff)
-        .exclude(allocations__status__in=Allocation.ACTIVE)
-        .values_list("pk", flat=True)
-    )
-    for pupil_id in ids:
-        pupil_anonymise(pupil=pupil_id)
-    return len(ids)
-
-
-@transaction.atomic
-def pupil_export(*, actor, pupil: Pupil) -> dict:
-    """Everything held about one pupil, for an access request (the export itself is logged)."""
-    pupil_log_access(user=actor, pupil=pupil, action=PupilAccessLog.Action.EXPORT)
-    fields = ["id", *PUPIL_FIELDS, "status", "refusal_reason", "registered_at", "decided_at", "closed_at"]
-    data = {name: getattr(pupil, name) for name in fields}
-    data["school"] = pupil.school.name_fr
-    data["history"] = list(pupil.events.order_by("at", "pk").values("at", "kind", "note"))
-    data["devices"] = list(
-        pupil.allocations.order_by("created_at").values("asset__tag", "status", "created_at", "ended_at")
-    )
-    data["appointments"] = list(
-        pupil.appointments.order_by("created_at").values("code", "slot__starts_at", "status", "created_at")
-    )
-    data["record_access"] = list(pupil.access_logs.order_by("at").values("at", "action", "user__email"))
-    return data
 
 
 # --- Reports ----------------------------------------------------------------------------------------

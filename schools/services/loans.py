@@ -23,9 +23,9 @@ from icity.outbox import notify, notify_user
 from loans import receipts
 from loans.models import Loan, LoanLine, LoanTerms, Receipt
 from loans.services import LoanError, ReturnItem, StockItem, loan_check_in, loan_check_out
+from schools.models import Allocation, Appointment, Pupil, PupilEvent, PupilLoan, ReconJob, ReturnCampaign
 
-from .models import Allocation, Appointment, Pupil, PupilEvent, PupilLoan, ReconJob, ReturnCampaign
-from .services import ProgrammeError, _event, _lock_appointment, _pupil_key, ready_devices, recon_job_open
+from .programme import ProgrammeError, _event, _lock_appointment, _pupil_key, ready_devices, recon_job_open
 
 logger = logging.getLogger(__name__)
 
