@@ -3,13 +3,14 @@
 import django_filters
 from django.db.models import F
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from icity.lists import FILTER_BACKENDS, FilteredListViewSet
 from icity.roles import HasRole
 
 from . import services
@@ -65,7 +66,7 @@ class ProductModelViewSet(viewsets.ModelViewSet):
     serializer_class = ProductModelSerializer
     permission_classes = [ReadOrManage]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, OrderingFilter]
+    filter_backends = FILTER_BACKENDS
     filterset_class = ProductModelFilter
     ordering_fields = ["name", "id"]
 
@@ -101,12 +102,11 @@ class AssetFilter(django_filters.FilterSet):
         )
 
 
-class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AssetViewSet(FilteredListViewSet):
     """Units. Requesters see only what they hold; agents read all; logistics and admins change."""
 
     serializer_class = AssetSerializer
     permission_classes = [ReadOrManage]
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, OrderingFilter]
     filterset_class = AssetFilter
     ordering_fields = ["tag", "status", "warranty_end", "purchase_date", "updated_at"]
     ordering = ["tag"]
@@ -197,7 +197,7 @@ class StockLevelFilter(django_filters.FilterSet):
 class StockLevelViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = StockLevelSerializer
     permission_classes = [HasRole.of(*READ_ROLES)]
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, OrderingFilter]
+    filter_backends = FILTER_BACKENDS
     filterset_class = StockLevelFilter
     ordering_fields = ["quantity", "id"]
     ordering = ["id"]
@@ -215,11 +215,10 @@ class StockMovementFilter(django_filters.FilterSet):
         fields = ["level", "model", "site", "kind"]
 
 
-class StockMovementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class StockMovementViewSet(FilteredListViewSet):
     """The stock ledger (read), and POST to record a movement (logistics and admins)."""
 
     serializer_class = StockMovementSerializer
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, OrderingFilter]
     filterset_class = StockMovementFilter
     ordering_fields = ["at", "id"]
     ordering = ["-id"]

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from icity.lists import PAGE_SIZE, page_of, query_without_page
 from icity.roles import role_required
 
 from . import exports, imports, labels, services
@@ -45,7 +46,6 @@ from .forms import (
 from .hooks import asset_sections
 from .models import Asset, AssetEvent, AssetStatus, ImportBatch, ProductModel, StockLevel, StockMovement, Stocktake
 
-PAGE_SIZE = 50
 SMALL_RESULT = 5000
 HISTORY_LIMIT = 100
 LIST_RELATED = ("model__manufacturer", "model__category", "site", "holder")
@@ -147,15 +147,13 @@ def asset_list(request):
     page = paginator.get_page(request.GET.get("page"))
     rows = Asset.objects.select_related(*LIST_RELATED).in_bulk(list(page.object_list))
     page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "assets/asset_list.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "can_manage": can_manage_inventory(request.user),
             "bulk_form": BulkChangeForm(),
             "layouts": labels.LAYOUTS.values(),
@@ -385,13 +383,16 @@ def stock_list(request):
         if form.cleaned_data["low"]:
             levels = levels.filter(quantity__lt=F("minimum"))
     levels = levels.order_by("model__category__code", "model__name", "site__code")
-    page = Paginator(levels, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = page_of(request, levels)
     return render(
         request,
         "assets/stock_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "can_manage": can_manage_inventory(request.user)},
+        {
+            "form": form,
+            "page": page,
+            "query": query_without_page(request),
+            "can_manage": can_manage_inventory(request.user),
+        },
     )
 
 
@@ -424,7 +425,7 @@ def stock_move(request):
 def stock_level(request, pk: int):
     level = get_object_or_404(StockLevel.objects.select_related("model__manufacturer", "site"), pk=pk)
     movements = StockMovement.objects.filter(level=level).select_related("actor", "other_site").order_by("-at", "-id")
-    page = Paginator(movements, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, movements)
     can_manage = can_manage_inventory(request.user)
     form = MinimumForm(request.POST or None, initial={"minimum": level.minimum}) if can_manage else None
     if request.method == "POST":
@@ -459,7 +460,7 @@ def stocktake_list(request):
         .annotate(scan_count=Count("scans"))
         .order_by("-started_at")
     )
-    page = Paginator(stocktakes, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, stocktakes)
     return render(
         request, "assets/stocktake_list.html", {"form": form, "page": page}, status=400 if form.errors else 200
     )

@@ -1,4 +1,4 @@
-"""REST API for equipment requests, loans and deliveries: the same scoping as the pages (``assets.loan_views``).
+"""REST API for equipment requests, loans and deliveries: the same scoping as the pages (``loans.views``).
 
 Reads are viewsets scoped to the user; every change is an explicit input
 serializer and one service call. Status, borrower and owner fields are never
@@ -10,16 +10,16 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from assets.access import MANAGE_ROLES
 from assets.models import Asset, Condition, Kit, ProductModel
 from assets.services import InventoryError
+from icity.lists import FilteredListViewSet
 from icity.models import Site
 from icity.roles import HasRole
 
@@ -266,12 +266,11 @@ class EquipmentRequestFilter(django_filters.FilterSet):
         fields = ["status", "delivery"]
 
 
-class EquipmentRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class EquipmentRequestViewSet(FilteredListViewSet):
     """Equipment requests: your own, those you approve, all of them for logistics."""
 
     serializer_class = EquipmentRequestSerializer
     permission_classes = [IsAuthenticated]
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, OrderingFilter]
     filterset_class = EquipmentRequestFilter
     ordering_fields = ["created_at", "wanted_by", "id"]
     ordering = ["-created_at", "-id"]
@@ -376,12 +375,11 @@ class LoanFilter(django_filters.FilterSet):
         return queryset.exclude(status__in=Loan.OPEN_STATUSES, due_date__lt=today)
 
 
-class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class LoanViewSet(FilteredListViewSet):
     """Loans: borrowers see their own; logistics sees and changes all (check-out, check-in, loss)."""
 
     serializer_class = LoanSerializer
     permission_classes = [IsAuthenticated]
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, OrderingFilter]
     filterset_class = LoanFilter
     ordering_fields = ["due_date", "started_at", "id"]
     ordering = ["-started_at", "-id"]
@@ -463,12 +461,11 @@ class DeliveryRunFilter(django_filters.FilterSet):
         fields = ["date", "kind", "status", "assignee"]
 
 
-class DeliveryRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DeliveryRunViewSet(FilteredListViewSet):
     """Deliveries, pick-ups and recoveries on the board: logistics only."""
 
     serializer_class = DeliveryRunSerializer
     permission_classes = [HasRole.of(*MANAGE_ROLES)]
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, OrderingFilter]
     filterset_class = DeliveryRunFilter
     ordering_fields = ["date", "window_start", "id"]
     ordering = ["date", "window_start", "id"]

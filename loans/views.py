@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,12 +21,12 @@ from assets import hooks
 from assets.access import MANAGE_ROLES
 from assets.models import Asset
 from assets.services import InventoryError, resolve_code, resolve_codes
+from icity.lists import choice, page_of
 from icity.roles import has_role, role_required
 
 from . import forms, receipts, services
 from .models import DeliveryRun, EquipmentRequest, Loan, LoanLine, LoanTerms, Receipt, Recovery
 
-PAGE_SIZE = 50
 R = EquipmentRequest.Status
 
 
@@ -142,10 +141,10 @@ def request_list(request):
         queryset = queryset.filter(status__in=[R.SUBMITTED, R.PREPARING, R.READY, R.OUT_FOR_DELIVERY])
     elif not is_logistics(request.user):
         queryset = queryset.filter(Q(requester=request.user) | Q(created_by=request.user) | Q(approver=request.user))
-    status = request.GET.get("status", "")
-    if status in R.values:
+    status = choice(request, "status", R.values)
+    if status:
         queryset = queryset.filter(status=status)
-    page = Paginator(queryset.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, queryset.order_by("-created_at", "-pk"))
     return render(
         request,
         "loans/request_list.html",
@@ -356,12 +355,10 @@ def loan_queryset(view: str, *, today: date) -> QuerySet[Loan]:
 @role_required(*MANAGE_ROLES)
 def loan_list(request):
     today = timezone.localdate()
-    view = request.GET.get("view", "overdue")
-    if view not in LOAN_FILTERS:
-        view = "overdue"
+    view = choice(request, "view", LOAN_FILTERS, default="overdue")
     # Count and slice the bare loans (the partial index on open due dates serves both), then count
     # the page's open lines in one grouped query: a join in the paginator's COUNT would scan them all.
-    page = Paginator(loan_queryset(view, today=today), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, loan_queryset(view, today=today))
     open_counts = dict(
         LoanLine.objects.filter(loan_id__in=[loan.pk for loan in page], state=LoanLine.State.OPEN)
         .values("loan_id")
@@ -733,7 +730,7 @@ def recovery_list(request):
         .annotate(open_lines=Count("person__loans__lines", filter=Q(person__loans__lines__state=LoanLine.State.OPEN)))
         .order_by("started_at", "pk")
     )
-    page = Paginator(recoveries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, recoveries)
     return render(request, "loans/recoveries.html", {"form": form, "page": page}, status=400 if form.errors else 200)
 
 
