@@ -73,7 +73,7 @@ class BorrowerKind(models.TextChoices):
 
 
 class Loan(models.Model):
-    """Equipment in someone's hands. Changed only by the loan_* services in ``assets.loan_services``."""
+    """Equipment in someone's hands. Changed only by the loan_* services in ``loans.services``."""
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
