@@ -53,6 +53,9 @@ defaults
     timeout client 60s
     timeout server 60s
     timeout http-request 30s
+    # A busy node answers /readyz late, not never: only a node that fails three 5-second
+    # checks in a row (or refuses connections: killed) leaves the pool.
+    timeout check 5s
     option httplog
     # A request whose node died before answering goes to the other node.
     retries 2
@@ -65,7 +68,7 @@ backend web
     balance roundrobin
     option httpchk GET /readyz
     http-check expect status 200
-    default-server inter 1s fall 2 rise 2 slowstart 5s
+    default-server inter 2s fall 3 rise 2 slowstart 5s
     server web1 127.0.0.1:{web1} check
     server web2 127.0.0.1:{web2} check
 listen stats
@@ -124,7 +127,7 @@ def direct_database_url() -> str:
 
 
 class Cluster:
-    def __init__(self, run_dir: Path | None = None, web_workers: int = 2, web_threads: int = 4):
+    def __init__(self, run_dir: Path | None = None, web_workers: int = 2, web_threads: int = 8):
         self.dir = run_dir or Path(tempfile.mkdtemp(prefix="icity-cluster-"))
         self.logs = self.dir / "logs"
         self.logs.mkdir(parents=True, exist_ok=True)
@@ -209,7 +212,13 @@ class Cluster:
             run_env.pop("DATABASE_PGBOUNCER", None)
         return subprocess.run([PY, "manage.py", *args], cwd=BASE_DIR, env=run_env, check=check)
 
-    def create_database(self) -> None:
+    def create_database(self, fresh: bool = False) -> None:
+        if fresh:
+            subprocess.run(
+                ["psql", "-h", PG_HOST, "-p", str(PG_PORT), "-U", PG_USER, "-qc"]
+                + [f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'],
+                check=True,
+            )
         exists = subprocess.run(
             ["psql", "-h", PG_HOST, "-p", str(PG_PORT), "-U", PG_USER, "-tAc"]
             + [f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"],  # noqa: S608 - our own constant
@@ -260,10 +269,10 @@ class Cluster:
             time.sleep(0.2)
         raise RuntimeError(f"nothing listens on {port} after {timeout:.0f} s (logs in {self.logs})")
 
-    def up(self, prepare=None) -> None:
+    def up(self, prepare=None, fresh_database: bool = False) -> None:
         """Start everything; `prepare(cluster)` runs after migrations, before the app nodes."""
         self.write_configs()
-        self.create_database()
+        self.create_database(fresh=fresh_database)
         for name in ("redis", "pgbouncer", "s3", "smtp"):
             self.start(name)
         for name in ("redis", "pgbouncer", "s3", "smtp"):
