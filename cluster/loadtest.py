@@ -155,7 +155,9 @@ def check_node_to_node(cluster: Cluster) -> dict:
         plain = requests.get(f"{cluster.env['S3_ENDPOINT_URL']}/{BUCKET}/{key}", timeout=10)
         anonymous_codes.add(plain.status_code)
     same = via_b.status_code == 200 and via_b.content == content
+    lockout = check_lockout(node_a, node_b)
     return {
+        "lockout_on_web1_holds_on_web2": lockout,
         "uploaded_through_web1": attachment.status_code,
         "downloaded_through_web2": via_b.status_code,
         "page_download_through_web2": page_b.status_code,
@@ -167,8 +169,36 @@ def check_node_to_node(cluster: Cluster) -> dict:
         and page_b.status_code == 200
         and all(code in (403, 404) for codes in refused.values() for code in codes)
         and bool(keys)
-        and anonymous_codes <= {401, 403},
+        and anonymous_codes <= {401, 403}
+        and lockout["right_password_on_web2"] == 429,
     }
+
+
+def check_lockout(node_a: str, node_b: str) -> dict:
+    """Five wrong passwords through web1: the right one through web2 is refused (django-axes, shared DB)."""
+    email = "staff-090@cluster.example"
+    codes = []
+    for _ in range(5):
+        session = requests.Session()
+        page = session.get(f"{node_a}/accounts/login/", timeout=30)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        answer = session.post(
+            f"{node_a}/accounts/login/",
+            {"username": email, "password": "wrong-password", "csrfmiddlewaretoken": token},
+            allow_redirects=False,
+            timeout=30,
+        )
+        codes.append(answer.status_code)
+    session = requests.Session()
+    page = session.get(f"{node_b}/accounts/login/", timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    answer = session.post(
+        f"{node_b}/accounts/login/",
+        {"username": email, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        allow_redirects=False,
+        timeout=30,
+    )
+    return {"wrong_passwords_on_web1": codes, "right_password_on_web2": answer.status_code}
 
 
 def lock_holder(cluster: Cluster) -> str:
@@ -288,6 +318,7 @@ def main() -> int:
     cluster = Cluster(run_dir=Path(os.environ["CLUSTER_DIR"]) if os.environ.get("CLUSTER_DIR") else None)
     results = cluster.dir / "results.jsonl"
     results.touch()
+    run_started = time.time()
     summary: dict = {"run_dir": str(cluster.dir)}
     local_files: list[dict] = []
 
@@ -301,7 +332,7 @@ def main() -> int:
 
     try:
         print(f"starting the cluster in {cluster.dir} …", flush=True)
-        cluster.up(prepare=prepare, fresh_database=True)
+        cluster.up(prepare=prepare, fresh_database=os.environ.get("CLUSTER_FRESH_DB") == "1")
         beats_started = time.time()
         summary["file_migration"] = check_file_migration(cluster, local_files)
         print("file migration:", json.dumps(summary["file_migration"]), flush=True)
@@ -326,7 +357,10 @@ def main() -> int:
             print(f"letting the two beats run {remaining:.0f} s more …", flush=True)
             time.sleep(remaining)
         summary["data"] = json.loads(
-            shell(cluster, f"from cluster.verify import verify; verify({str(results)!r}, {str(cluster.maildir)!r})")
+            shell(
+                cluster,
+                f"from cluster.verify import verify; verify({str(results)!r}, {str(cluster.maildir)!r}, {run_started})",
+            )
         )
         summary["beats"] = beat_ticks(cluster)
         summary["dead_at_end"] = cluster.dead()

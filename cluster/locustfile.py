@@ -106,7 +106,7 @@ class Person(HttpUser):
 
 
 class Staff(Person):
-    weight = 4
+    weight = 9
     pool = _staff
 
     @task(2)

@@ -55,10 +55,11 @@ def seed_local_files(count: int = 30) -> None:
 
     owner = User.objects.get(email="staff-000@cluster.example")
     category = Category.objects.get(name_fr="Cluster")
+    created = []
     for number in range(count):
         output = io.BytesIO()
         Image.new("RGB", (80 + number, 60), (number * 7 % 256, 90, 160)).save(output, format="PNG")
-        ticket_open(
+        ticket = ticket_open(
             requester=owner,
             opened_by=owner,
             title=f"Fichier local {number}",
@@ -66,8 +67,9 @@ def seed_local_files(count: int = 30) -> None:
             category=category,
             uploads=[SimpleUploadedFile(f"local-{number}.png", output.getvalue(), content_type="image/png")],
         )
+        created.append(ticket.pk)
     rows = []
-    for attachment in Attachment.objects.filter(ticket__title__startswith="Fichier local"):
+    for attachment in Attachment.objects.filter(ticket__in=created):
         with attachment.file.open("rb") as handle:
             rows.append({"id": attachment.pk, "sha256": hashlib.sha256(handle.read()).hexdigest()})
     print(json.dumps(rows))

@@ -71,6 +71,11 @@ backend web
     default-server inter 2s fall 3 rise 2 slowstart 5s
     server web1 127.0.0.1:{web1} check
     server web2 127.0.0.1:{web2} check
+    # When no node passes its check (all busy, say), try them anyway rather than answer 503;
+    # a node that refuses the connection is skipped by the retry above.
+    option allbackups
+    server web1-fallback 127.0.0.1:{web1} backup
+    server web2-fallback 127.0.0.1:{web2} backup
 listen stats
     bind 127.0.0.1:{stats}
     stats enable

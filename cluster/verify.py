@@ -15,7 +15,9 @@ def outbox_pending() -> int:
     return Notification.objects.filter(status=Notification.Status.PENDING).count()
 
 
-def verify(results_path: str, maildir: str) -> None:
+def verify(results_path: str, maildir: str, since: float) -> None:
+    from datetime import UTC, datetime
+
     from django.core.files.storage import default_storage
 
     from icity.models import Notification
@@ -38,10 +40,10 @@ def verify(results_path: str, maildir: str) -> None:
     delivered = Counter()
     for message in mailbox.Maildir(maildir, create=False):
         delivered[message["Message-ID"]] += 1
-    status = Counter(Notification.objects.values_list("status", flat=True))
-    sent_ids = [
-        row["Message-ID"] for row in Notification.objects.filter(status="sent").values_list("headers", flat=True)
-    ]
+    # This run's messages only (the database is kept between runs; the SMTP sink is not).
+    notifications = Notification.objects.filter(created_at__gte=datetime.fromtimestamp(since, tz=UTC))
+    status = Counter(notifications.values_list("status", flat=True))
+    sent_ids = [row["Message-ID"] for row in notifications.filter(status="sent").values_list("headers", flat=True)]
     never_delivered = [mid for mid in sent_ids if delivered[mid] == 0]
     duplicated = {mid: n for mid, n in delivered.items() if n > 1}
     unknown = set(delivered) - set(sent_ids)
