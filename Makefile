@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test setup setup-dev migrate translations messages static demo lint format e2e bench clean
+.PHONY: run test setup setup-dev migrate translations messages static demo lint format e2e bench clean cluster cluster-test
 
 run: setup migrate translations static demo
 	$(PY) manage.py run_all
@@ -66,3 +66,17 @@ $(VENV)/.installed-e2e: requirements-e2e.txt $(VENV)/.installed-dev
 # Browser journeys: needs PostgreSQL, Redis and Debian's chromium (.ci/run provides them).
 e2e: $(VENV)/.installed-e2e translations static
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest tests/e2e -p no:xdist $(PYTEST_ARGS)
+
+$(VENV)/.installed-cluster: requirements-cluster.txt $(VENV)/.installed-dev
+	$(PIP) install --quiet -r requirements-cluster.txt
+	touch $@
+
+# Several servers on loopback (README, "Running on several servers"): HAProxy, two web nodes,
+# two workers, two beats, own Redis, PgBouncer in front of PostgreSQL (127.0.0.1:5432, trust),
+# moto's S3 server, an SMTP sink. One Ctrl-C stops it all.
+cluster: $(VENV)/.installed-cluster translations
+	$(PY) -m cluster.topology
+
+# The cluster under Locust load while a web node, a worker and a beat are killed; bounded, self-stopping.
+cluster-test: $(VENV)/.installed-cluster translations
+	timeout --signal=TERM --kill-after=30 600 $(PY) -m cluster.loadtest

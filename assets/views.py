@@ -1,3 +1,4 @@
+import mimetypes
 from datetime import timedelta
 
 from django.contrib import messages
@@ -6,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Upper
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from icity.files import serve_file
 from icity.lists import PAGE_SIZE, page_of, query_without_page
 from icity.roles import role_required
 
@@ -243,7 +245,9 @@ def model_photo(request, pk: int):
     model = get_object_or_404(ProductModel, pk=pk)
     if not model.photo:
         raise Http404
-    return FileResponse(model.photo.open("rb"), as_attachment=True, filename=model.photo.name.rsplit("/", 1)[-1])
+    name = model.photo.name.rsplit("/", 1)[-1]
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return serve_file(model.photo, filename=name, content_type=content_type)
 
 
 # --- One asset -------------------------------------------------------------------------------------

@@ -176,6 +176,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": None}
 DATABASE_IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+# Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator()) would
+# not survive between transactions: DATABASE_PGBOUNCER=1 turns them off (README,
+# "Running on several servers"). Nothing else relies on session state.
+DATABASE_PGBOUNCER = env_bool("DATABASE_PGBOUNCER", False)
+if DATABASE_IS_POSTGRES:
+    # An unreachable database fails a request (and /readyz) quickly instead of hanging.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+if DATABASE_PGBOUNCER:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "icity.User"
@@ -247,8 +256,41 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"  # private uploads, never served by URL
+# Stored files (attachments, imports, photos): local disk by default; an S3-compatible
+# bucket (MinIO, Ceph, AWS) when STORAGE_URL=s3://bucket-name is set, via django-storages.
+# The bucket stays private: downloads pass the app's permission check, then stream
+# (default) or redirect to a presigned URL valid STORAGE_PRESIGNED_SECONDS.
+STORAGE_URL = env_url("STORAGE_URL", None, {"s3", "file"})
+_storage_url = urlparse(STORAGE_URL) if STORAGE_URL else None
+STORAGE_IS_S3 = bool(_storage_url and _storage_url.scheme == "s3")
+STORAGE_REDIRECT_DOWNLOADS = STORAGE_IS_S3 and env_bool("STORAGE_REDIRECT_DOWNLOADS", False)
+STORAGE_PRESIGNED_SECONDS = env_int("STORAGE_PRESIGNED_SECONDS", 60)
+if STORAGE_IS_S3:
+    if not _storage_url.netloc:
+        raise ImproperlyConfigured("Environment variable STORAGE_URL must name a bucket: s3://bucket-name.")
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _storage_url.netloc,
+            "location": _storage_url.path.strip("/"),
+            "endpoint_url": env_url("S3_ENDPOINT_URL", None, {"http", "https"}),
+            "region_name": env_str("S3_REGION", "") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY", "") or None,
+            "addressing_style": env_str("S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": STORAGE_PRESIGNED_SECONDS,
+            "file_overwrite": False,
+        },
+    }
+else:
+    if _storage_url:
+        MEDIA_ROOT = Path(_storage_url.path)
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or TESTING
@@ -287,7 +329,23 @@ if REDIS_URL:
         "socket_connect_timeout": 2,
         **_PUBLISH_RETRY,
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Cache (API throttles, lock-outs' counters, results caches) and sessions shared by every node.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "icity",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # One scheduler across the cluster: every beat process competes for RedBeat's lock in
+    # Redis and only its holder sends due tasks; another takes over within the lock timeout.
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_KEY_PREFIX = env_str("REDBEAT_KEY_PREFIX", "icity:redbeat")
+    CELERY_REDBEAT_LOCK_TIMEOUT = env_int("REDBEAT_LOCK_TIMEOUT", 30)
+    CELERY_BEAT_MAX_LOOP_INTERVAL = 5
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -418,7 +476,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 10)
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from . import views
 from .api import ApiRootView, MeView, ObtainTokenView
 from .forms import LoginForm, OutboxPasswordResetForm
+from .readiness import readyz
 
 icity_patterns = [
     path("", views.home, name="home"),
@@ -49,6 +50,7 @@ urlpatterns = [
     path("", include((icity_patterns, "icity"))),
     *auth_patterns,
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("tickets/", include("tickets.urls")),
     # Inventory (assets) and loans share the equipment/ prefix and the "assets" namespace their
     # pages have always had: loans became an app of its own without changing a URL or its name.

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from assets.models import Asset
+from icity.files import serve_file
 
 from . import services
 from .access import can_manage, get_attachment_for_user, get_ticket_for_user, is_agent, visible_tickets
@@ -257,9 +258,8 @@ class AttachmentViewSet(viewsets.GenericViewSet):
         if not str(pk).isdigit():
             raise Http404
         attachment = get_attachment_for_user(request.user, int(pk))
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
+        response = serve_file(
+            attachment.file,
             filename=attachment.original_name,
             content_type=attachment.content_type or "application/octet-stream",
         )

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assets.models import Asset
+from icity.files import serve_file
 from icity.models import User
 from icity.roles import Role, has_role, role_required
 from loans.models import LoanLine
@@ -385,9 +386,8 @@ def ticket_watch(request, reference: str):
 @login_required
 def attachment_download(request, attachment_id: int):
     attachment = get_attachment_for_user(request.user, attachment_id)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
+    response = serve_file(
+        attachment.file,
         filename=attachment.original_name,
         content_type=attachment.content_type or "application/octet-stream",
     )
@@ -400,7 +400,9 @@ def attachment_thumbnail(request, attachment_id: int):
     if not attachment.thumbnail:
         raise Http404
     # Pixels Pillow re-encoded at upload, never the uploaded bytes.
-    return _harden(FileResponse(attachment.thumbnail.open("rb"), content_type="image/png"))
+    return _harden(
+        serve_file(attachment.thumbnail, filename="thumbnail.png", content_type="image/png", as_attachment=False)
+    )
 
 
 def _harden(response: HttpResponse) -> HttpResponse:

@@ -1,0 +1,396 @@
+"""`make cluster-test`: the loopback cluster under Locust load while nodes die, then the checks.
+
+1. Files: local-disk files are moved to the bucket by copy_files_to_storage (twice: resumable)
+   and every one is downloaded through HAProxy with its checksum compared.
+2. An attachment uploaded through web1 downloads through web2; a stranger gets 404 from both;
+   an anonymous S3 request for the object is refused.
+3. Locust: CLUSTER_USERS (100) staff and agents for CLUSTER_SECONDS (200); meanwhile web1 is
+   killed with SIGKILL and restarted, then a worker, then the beat that holds the lock.
+4. Afterwards: every accepted ticket/comment/attachment exists (checksums), every notification was
+   delivered exactly once (SMTP sink, by Message-ID), each periodic job was sent once per tick
+   by the two beats over at least CLUSTER_BEAT_SECONDS (300).
+Prints the figures, writes summary.json in the run folder, exits 1 if a check fails.
+"""
+
+import csv
+import hashlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+
+import requests
+
+from cluster.seed import PASSWORD
+from cluster.topology import BASE_DIR, BUCKET, PORTS, PY, S3_KEY, S3_SECRET, Cluster
+
+USERS = int(os.environ.get("CLUSTER_USERS", 100))
+SECONDS = int(os.environ.get("CLUSTER_SECONDS", 200))
+BEAT_SECONDS = int(os.environ.get("CLUSTER_BEAT_SECONDS", 300))
+ERROR_GOAL = 0.005
+HTTP = f"http://127.0.0.1:{PORTS['haproxy']}"
+# Interval schedules we can count per tick (seconds); crontab entries rarely fall in a 5-minute window.
+INTERVALS = {"heartbeat": 15, "outbox-drain": 60, "tickets-email-poll": 60, "surveys-sweep": 300}
+
+
+def shell(cluster: Cluster, code: str, env: dict | None = None) -> str:
+    run_env = {**cluster.env, **(env or {})}
+    result = subprocess.run(
+        [PY, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=BASE_DIR,
+        env=run_env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr[-3000:])
+    return result.stdout.strip().splitlines()[-1]
+
+
+def login(base: str, email: str) -> requests.Session:
+    session = requests.Session()
+    page = session.get(f"{base}/accounts/login/", timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    answer = session.post(
+        f"{base}/accounts/login/",
+        {"username": email, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert answer.status_code == 302, f"login of {email} through {base}: {answer.status_code}"
+    return session
+
+
+def check_file_migration(cluster: Cluster, local_files: list[dict]) -> dict:
+    started = time.monotonic()
+    outputs = []
+    for _ in range(2):  # the second run finds everything there: resumable
+        result = subprocess.run(
+            [PY, "manage.py", "copy_files_to_storage", "--no-progress"],
+            cwd=BASE_DIR,
+            env=cluster.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        outputs.append(result.stdout.strip() or result.stderr.strip()[-500:])
+    agent = login(HTTP, "agent-000@cluster.example")
+    served_ok = 0
+    for item in local_files:
+        response = agent.get(f"{HTTP}/api/v1/ticket-attachments/{item['id']}/download/", timeout=30)
+        if response.status_code == 200 and hashlib.sha256(response.content).hexdigest() == item["sha256"]:
+            served_ok += 1
+    return {
+        "files": len(local_files),
+        "first_run": outputs[0],
+        "second_run": outputs[1],
+        "served_with_same_checksum": served_ok,
+        "seconds": round(time.monotonic() - started, 1),
+        "ok": served_ok == len(local_files) and "failed 0" in outputs[0] and "copied 0" in outputs[1],
+    }
+
+
+def check_node_to_node(cluster: Cluster) -> dict:
+    import boto3
+    from botocore import UNSIGNED
+    from botocore.config import Config
+
+    node_a, node_b = (f"http://127.0.0.1:{PORTS[name]}" for name in ("web1", "web2"))
+    owner = login(node_a, "staff-001@cluster.example")
+    stranger = login(node_b, "staff-002@cluster.example")
+    headers = {"X-CSRFToken": owner.cookies.get("csrftoken"), "Referer": node_a}
+    category = json.loads(cluster.env["CLUSTER_PEOPLE"])["category"]
+    ticket = owner.post(
+        f"{node_a}/api/v1/tickets/",
+        json={"title": "De A vers B", "description": "Pièce jointe par le nœud A.", "category": category},
+        headers=headers,
+        timeout=30,
+    ).json()
+    content = b"%PDF-1.4\n% node A upload " + os.urandom(32).hex().encode() + b"\n%%EOF\n"
+    attachment = owner.post(
+        f"{node_a}/api/v1/tickets/{ticket['reference']}/attachments/",
+        files={"file": ("rapport.txt", content, "text/plain")},
+        headers=headers,
+        timeout=30,
+    )
+    attachment_id = attachment.json().get("id") if attachment.status_code == 201 else None
+    via_b = owner.get(f"{node_b}/api/v1/ticket-attachments/{attachment_id}/download/", timeout=30)
+    page_b = owner.get(f"{node_b}/tickets/attachments/{attachment_id}/", timeout=30)
+    refused = {
+        node: [
+            stranger.get(f"{base}/api/v1/ticket-attachments/{attachment_id}/download/", timeout=30).status_code,
+            stranger.get(f"{base}/tickets/attachments/{attachment_id}/", timeout=30).status_code,
+        ]
+        for node, base in (("web1", node_a), ("web2", node_b))
+    }
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=cluster.env["S3_ENDPOINT_URL"],
+        region_name="us-east-1",
+        aws_access_key_id=S3_KEY,
+        aws_secret_access_key=S3_SECRET,
+    )
+    keys = [item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
+    anonymous = boto3.client(
+        "s3",
+        endpoint_url=cluster.env["S3_ENDPOINT_URL"],
+        region_name="us-east-1",
+        config=Config(signature_version=UNSIGNED),
+    )
+    anonymous_codes = set()
+    for key in keys[:20]:
+        try:
+            anonymous.get_object(Bucket=BUCKET, Key=key)
+            anonymous_codes.add(200)
+        except Exception as error:
+            anonymous_codes.add(getattr(error, "response", {}).get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
+        plain = requests.get(f"{cluster.env['S3_ENDPOINT_URL']}/{BUCKET}/{key}", timeout=10)
+        anonymous_codes.add(plain.status_code)
+    same = via_b.status_code == 200 and via_b.content == content
+    lockout = check_lockout(node_a, node_b)
+    return {
+        "lockout_on_web1_holds_on_web2": lockout,
+        "uploaded_through_web1": attachment.status_code,
+        "downloaded_through_web2": via_b.status_code,
+        "page_download_through_web2": page_b.status_code,
+        "same_bytes": same,
+        "stranger_status_by_node": refused,
+        "anonymous_s3_status_codes": sorted(anonymous_codes),
+        "objects_tried_anonymously": min(len(keys), 20),
+        "ok": same
+        and page_b.status_code == 200
+        and all(code in (403, 404) for codes in refused.values() for code in codes)
+        and bool(keys)
+        and anonymous_codes <= {401, 403}
+        and lockout["right_password_on_web2"] == 429,
+    }
+
+
+def check_lockout(node_a: str, node_b: str) -> dict:
+    """Five wrong passwords through web1: the right one through web2 is refused (django-axes, shared DB)."""
+    email = "staff-090@cluster.example"
+    codes = []
+    for _ in range(5):
+        session = requests.Session()
+        page = session.get(f"{node_a}/accounts/login/", timeout=30)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        answer = session.post(
+            f"{node_a}/accounts/login/",
+            {"username": email, "password": "wrong-password", "csrfmiddlewaretoken": token},
+            allow_redirects=False,
+            timeout=30,
+        )
+        codes.append(answer.status_code)
+    session = requests.Session()
+    page = session.get(f"{node_b}/accounts/login/", timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    answer = session.post(
+        f"{node_b}/accounts/login/",
+        {"username": email, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        allow_redirects=False,
+        timeout=30,
+    )
+    return {"wrong_passwords_on_web1": codes, "right_password_on_web2": answer.status_code}
+
+
+def lock_holder(cluster: Cluster) -> str:
+    """Which beat holds RedBeat's lock: the one whose log says it acquired it last."""
+    latest, holder = "", "beat1"
+    for beat in ("beat1", "beat2"):
+        for line in (cluster.logs / f"{beat}.log").read_text(errors="replace").splitlines():
+            if "Acquired lock" in line and line[:23] > latest:
+                latest, holder = line[:23], beat
+    return holder
+
+
+def chaos(cluster: Cluster, start: float, events: list[dict]) -> None:
+    """Kill -9 one web node, one worker and the beat holding the lock, each brought back later."""
+    plan = [(70, "web1", 20), (120, "worker1", 15), (150, None, 25)]
+    for at, name, down_for in plan:
+        time.sleep(max(start + at - time.time(), 0))
+        name = name or lock_holder(cluster)
+        killed = time.time()
+        cluster.kill(name)
+        time.sleep(down_for)
+        cluster.start(name)
+        events.append({"node": name, "killed_at": killed, "restarted_at": time.time()})
+
+
+def run_locust(cluster: Cluster, results: Path) -> tuple[dict, list[dict], float]:
+    env = {**cluster.env, "CLUSTER_RESULTS": str(results), "CLUSTER_PASSWORD": PASSWORD}
+    command = [PY, "-m", "locust", "-f", str(BASE_DIR / "cluster" / "locustfile.py"), "--headless"]
+    command += ["--users", str(USERS), "--spawn-rate", "2", "--run-time", f"{SECONDS}s", "--host", HTTP]
+    command += [
+        "--csv",
+        str(cluster.dir / "locust"),
+        "--only-summary",
+        "--stop-timeout",
+        "10",
+        "--exit-code-on-error",
+        "0",
+    ]
+    events: list[dict] = []
+    start = time.time()
+    monkey = threading.Thread(target=chaos, args=(cluster, start, events), daemon=True)
+    monkey.start()
+    with (cluster.logs / "locust.log").open("ab") as log:
+        subprocess.run(command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=SECONDS + 120)
+    monkey.join(timeout=60)
+    with open(cluster.dir / "locust_stats.csv") as handle:
+        rows = {row["Name"]: row for row in csv.DictReader(handle)}
+    total = rows["Aggregated"]
+    figures = {
+        "users": USERS,
+        "seconds": SECONDS,
+        "requests": int(total["Request Count"]),
+        "failures": int(total["Failure Count"]),
+        "requests_per_second": round(float(total["Requests/s"]), 1),
+        "p50_ms": int(float(total["50%"])),
+        "p95_ms": int(float(total["95%"])),
+        "p99_ms": int(float(total["99%"])),
+        "by_request": {
+            name: {
+                "requests": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+                "p95_ms": int(float(row["95%"])),
+            }
+            for name, row in rows.items()
+            if name != "Aggregated"
+        },
+    }
+    figures["error_rate_percent"] = round(100 * figures["failures"] / max(figures["requests"], 1), 3)
+    return figures, events, start
+
+
+def errors_outside_windows(results: Path, events: list[dict]) -> list[dict]:
+    windows = [
+        (event["killed_at"] - 2, event["restarted_at"] + 20) for event in events if event["node"].startswith("web")
+    ]
+    errors = [json.loads(line) for line in results.read_text().splitlines() if '"kind": "error"' in line]
+    return [error for error in errors if not any(low <= error["t"] <= high for low, high in windows)]
+
+
+def beat_ticks(cluster: Cluster) -> dict:
+    """Per interval job: sends by both beats, the smallest gap between two sends, expected ticks."""
+    pattern = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) .*Sending due task (\S+) ")
+    sends = defaultdict(list)
+    first = last = None
+    for beat in ("beat1", "beat2"):
+        for line in (cluster.logs / f"{beat}.log").read_text(errors="replace").splitlines():
+            match = pattern.match(line)
+            if match:
+                moment = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()
+                sends[match.group(2)].append((moment, beat))
+                first = moment if first is None else min(first, moment)
+                last = moment if last is None else max(last, moment)
+    report = {}
+    for name, interval in INTERVALS.items():
+        moments = sorted(moment for moment, _beat in sends.get(name, []))
+        gaps = [b - a for a, b in zip(moments, moments[1:], strict=False)]
+        report[name] = {
+            "interval_s": interval,
+            "sent": len(moments),
+            "by_beat": dict(
+                sorted({beat: sum(1 for _m, b in sends[name] if b == beat) for beat in ("beat1", "beat2")}.items())
+            ),
+            "smallest_gap_s": round(min(gaps), 1) if gaps else None,
+            "ok": all(gap >= interval * 0.5 for gap in gaps),
+        }
+    observed = round(last - first, 1) if first is not None else 0
+    return {
+        "observed_seconds": observed,
+        "jobs": report,
+        "ok": all(job["ok"] for job in report.values()) and bool(sends),
+    }
+
+
+def main() -> int:
+    # `timeout` (make cluster-test) sends SIGTERM: unwind through `finally`, which stops every node.
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(2))
+    cluster = Cluster(run_dir=Path(os.environ["CLUSTER_DIR"]) if os.environ.get("CLUSTER_DIR") else None)
+    results = cluster.dir / "results.jsonl"
+    results.touch()
+    run_started = time.time()
+    summary: dict = {"run_dir": str(cluster.dir)}
+    local_files: list[dict] = []
+
+    def prepare(cluster: Cluster) -> None:
+        cluster.env["CLUSTER_PEOPLE"] = shell(cluster, "from cluster.seed import seed; seed()")
+        # The files of a demo made on the local disk, before the move to the bucket.
+        local = {"STORAGE_URL": f"file://{cluster.dir / 'var' / 'media'}"}
+        local_files.extend(
+            json.loads(shell(cluster, "from cluster.seed import seed_local_files; seed_local_files()", local))
+        )
+
+    try:
+        print(f"starting the cluster in {cluster.dir} …", flush=True)
+        cluster.up(prepare=prepare, fresh_database=os.environ.get("CLUSTER_FRESH_DB") == "1")
+        beats_started = time.time()
+        summary["file_migration"] = check_file_migration(cluster, local_files)
+        print("file migration:", json.dumps(summary["file_migration"]), flush=True)
+        summary["node_to_node"] = check_node_to_node(cluster)
+        print("node A -> node B:", json.dumps(summary["node_to_node"]), flush=True)
+        print(f"load: {USERS} users for {SECONDS} s, with kills …", flush=True)
+        figures, events, _start = run_locust(cluster, results)
+        summary["load"] = figures
+        summary["kills"] = [
+            {**event, "down_s": round(event["restarted_at"] - event["killed_at"], 1)} for event in events
+        ]
+        outside = errors_outside_windows(results, events)
+        summary["load"]["errors_outside_kill_windows"] = outside[:20]
+        print("load:", json.dumps({k: v for k, v in figures.items() if k != "by_request"}), flush=True)
+        deadline = time.time() + 120
+        while time.time() < deadline and int(
+            shell(cluster, "from cluster.verify import outbox_pending; print(outbox_pending())")
+        ):
+            time.sleep(5)
+        remaining = beats_started + BEAT_SECONDS - time.time()
+        if remaining > 0:
+            print(f"letting the two beats run {remaining:.0f} s more …", flush=True)
+            time.sleep(remaining)
+        summary["data"] = json.loads(
+            shell(
+                cluster,
+                f"from cluster.verify import verify; verify({str(results)!r}, {str(cluster.maildir)!r}, {run_started})",
+            )
+        )
+        summary["beats"] = beat_ticks(cluster)
+        summary["dead_at_end"] = cluster.dead()
+    finally:
+        cluster.stop()
+    data, notes = summary["data"], summary["data"]["notifications"]
+    checks = {
+        "file_migration": summary["file_migration"]["ok"],
+        "node_to_node": summary["node_to_node"]["ok"],
+        "error_rate_under_0.5%": summary["load"]["error_rate_percent"] < 100 * ERROR_GOAL,
+        "errors_only_in_kill_windows": not outside,
+        "every_write_exists": not (
+            data["tickets"]["missing"]
+            or data["comments"]["missing"]
+            or data["attachments"]["missing"]
+            or data["attachments"]["checksum_differs"]
+        ),
+        "notifications_exactly_once": not notes["delivered_more_than_once"]
+        and notes["sent_but_not_delivered"] == 0
+        and notes["by_status"].get("pending", 0) == 0,
+        "periodic_once_per_tick": summary["beats"]["ok"],
+        "beats_observed_5_min": summary["beats"]["observed_seconds"] >= BEAT_SECONDS - 30,
+    }
+    summary["checks"] = checks
+    (cluster.dir / "summary.json").write_text(json.dumps(summary, indent=2))
+    print(json.dumps({key: summary[key] for key in ("kills", "data", "beats")}, indent=1))
+    print("checks:", json.dumps(checks, indent=1))
+    print(f"summary: {cluster.dir / 'summary.json'}")
+    return 0 if all(checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
