@@ -3,14 +3,16 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from .forms import LanguageForm
-from .health import system_health
+from .health import public_status, system_health
 from .registry import panels_for
 from .roles import Role, home_roles
 
@@ -81,8 +83,24 @@ def set_language(request):
 @never_cache
 @require_GET
 def healthz(request):
+    """Status code for load balancers and compose; the figures only for staff or with ``HEALTHZ_TOKEN``."""
     report = system_health()
-    return JsonResponse(report, status=200 if report["ok"] else 503)
+    status = 200 if report["ok"] else 503
+    if _may_see_health_figures(request):
+        return JsonResponse(report, status=status)
+    return HttpResponse(public_status(report), status=status, content_type="text/plain; charset=utf-8")
+
+
+def _may_see_health_figures(request) -> bool:
+    try:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            return True
+    except DatabaseError:  # the database is down: /healthz still answers, without figures
+        pass
+    token = settings.HEALTHZ_TOKEN
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    return bool(token) and constant_time_compare(given, token)
 
 
 def _mail_dir() -> Path:
