@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test setup setup-dev migrate translations messages static demo lint format e2e bench clean
+.PHONY: faults run test setup setup-dev migrate translations messages static demo lint format e2e bench clean
 
 run: setup migrate translations static demo
 	$(PY) manage.py run_all
@@ -13,7 +13,7 @@ test: setup-dev translations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -n 2 --dist loadfile --ignore=tests/e2e $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 --dist loadfile --ignore=tests/e2e --ignore=tests/faults $(PYTEST_ARGS)
 
 $(VENV)/bin/activate:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) is required (see README)"; exit 1; }
@@ -66,3 +66,8 @@ $(VENV)/.installed-e2e: requirements-e2e.txt $(VENV)/.installed-dev
 # Browser journeys: needs PostgreSQL, Redis and Debian's chromium (.ci/run provides them).
 e2e: $(VENV)/.installed-e2e translations static
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest tests/e2e -p no:xdist $(PYTEST_ARGS)
+
+# Fault injection (README "Faults"): its own PostgreSQL (5441), Redis (6391), SMTP sink and web (8601-8602);
+# kills the worker, stalls the relay, stops Redis, restarts PostgreSQL, runs two beats. About 5 minutes.
+faults: setup-dev translations
+	ICITY_FAULTS=1 timeout 600 $(VENV)/bin/pytest tests/faults -p no:xdist -p no:randomly -s -q $(PYTEST_ARGS)

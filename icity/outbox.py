@@ -266,8 +266,8 @@ def _tag_subject(subject: str, tag: str) -> str:
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """Back off 1, 2, 4 ... minutes, at most six hours."""
-    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+    """Back off 1, 2, 4 ... minutes (``OUTBOX_RETRY_BASE_SECONDS``), at most six hours."""
+    return timedelta(seconds=min(settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), 6 * 3600))
 
 
 class RelayError(Exception):

@@ -336,7 +336,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # a missed run catches up on the next one; nothing relies on exact timing.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "icity.tasks.record_heartbeat", "schedule": 15.0},
-    "outbox-drain": {"task": "icity.tasks.outbox_drain", "schedule": 60.0},
+    # The safety net: pokes after commit do the fast path; this catches what a broker outage dropped.
+    "outbox-drain": {"task": "icity.tasks.outbox_drain", "schedule": float(env_int("OUTBOX_DRAIN_EVERY", 60))},
     "outbox-purge": {"task": "icity.tasks.outbox_purge_sent", "schedule": crontab(hour=3, minute=30)},
     # surveys: open/close campaigns, invitations in batches, reminders.
     "surveys-sweep": {"task": "surveys.tasks.campaigns_sweep", "schedule": 300.0},
@@ -356,6 +357,8 @@ OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 120)
 # At most one drain queued per interval, however many messages a burst creates.
 OUTBOX_POKE_INTERVAL = env_int("OUTBOX_POKE_INTERVAL", 2)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+# Backoff after a failed send: this many seconds, doubling per attempt, at most six hours.
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
 OUTBOX_POKE_ON_COMMIT = env_bool("OUTBOX_POKE_ON_COMMIT", True)
 OUTBOX_KEEP_SENT_DAYS = env_int("OUTBOX_KEEP_SENT_DAYS", 90)
 HEALTH_HEARTBEAT_MAX_AGE = env_int("HEALTH_HEARTBEAT_MAX_AGE", 120)
