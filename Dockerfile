@@ -1,4 +1,5 @@
 # icity: one image for web (gunicorn), worker and beat.
+# The worker consumes both queues: `celery -A icity worker -Q icity,icity-mail` (see compose.yaml).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test setup setup-dev migrate translations messages static demo lint format e2e bench clean cluster cluster-test
+.PHONY: run test setup setup-dev migrate translations messages static demo lint format e2e bench clean cluster cluster-test faults
 
 run: setup migrate translations static demo
 	$(PY) manage.py run_all
@@ -13,7 +13,7 @@ test: setup-dev translations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -n 2 --dist loadfile --ignore=tests/e2e $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 --dist loadfile --ignore=tests/e2e --ignore=tests/faults $(PYTEST_ARGS)
 
 $(VENV)/bin/activate:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) is required (see README)"; exit 1; }
@@ -80,3 +80,8 @@ cluster: $(VENV)/.installed-cluster translations
 # The cluster under Locust load while a web node, a worker and a beat are killed; bounded, self-stopping.
 cluster-test: $(VENV)/.installed-cluster translations
 	timeout --signal=TERM --kill-after=30 600 $(PY) -m cluster.loadtest
+
+# Fault injection (README "Faults"): its own PostgreSQL (5441), Redis (6391), SMTP sink and web (8601-8602);
+# kills the worker, stalls the relay, stops Redis, restarts PostgreSQL, runs two beats. About 5 minutes.
+faults: setup-dev translations
+	ICITY_FAULTS=1 timeout 600 $(VENV)/bin/pytest tests/faults -p no:xdist -p no:randomly -s -q $(PYTEST_ARGS)

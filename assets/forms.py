@@ -1,9 +1,9 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from icity.cache import read_through
 from icity.models import Site
 
 from .models import Asset, AssetStatus, Category, ProductModel, StockMovement
@@ -66,9 +66,9 @@ def filter_choices() -> dict[str, list[tuple[int, str]]]:
     works at once: the fields accept any id).
     """
     key = f"assets:filter-choices:{get_language()}"
-    choices = cache.get(key)
-    if choices is None:
-        choices = {
+
+    def compute():
+        return {
             "category": [(obj.pk, str(obj)) for obj in Category.objects.order_by("code")],
             "model": [
                 (obj.pk, str(obj))
@@ -78,8 +78,8 @@ def filter_choices() -> dict[str, list[tuple[int, str]]]:
             ],
             "site": [(obj.pk, str(obj)) for obj in site_choices_queryset()],
         }
-        cache.set(key, choices, CHOICES_CACHE_SECONDS)
-    return choices
+
+    return read_through(key, compute, CHOICES_CACHE_SECONDS)
 
 
 def _id_select(label) -> forms.IntegerField:

@@ -1,3 +1,6 @@
+import re
+import unicodedata
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.urls import reverse
@@ -7,10 +10,36 @@ from .models import Language
 from .outbox import notify
 
 
+class LoginEmailField(forms.CharField):
+    """Any valid address, accents included (``élodie.dupré@…``), compared case-insensitively.
+
+    Django's EmailValidator and the browser's ``type=email`` accept only ASCII
+    before the ``@``; internationalised addresses (RFC 6531) are valid and in use,
+    so the login form checks the shape only and leaves the rest to the password.
+    """
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        value = unicodedata.normalize("NFC", super().to_python(value) or "").strip()
+        return value.lower()
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not LOGIN_EMAIL.fullmatch(value):
+            raise forms.ValidationError(_("Enter a valid email address."), code="invalid")
+
+
+LOGIN_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@.]+")
+
+
 class LoginForm(AuthenticationForm):
-    username = forms.EmailField(
+    username = LoginEmailField(
         label=_("Email address"),
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        max_length=254,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "email", "autofocus": True, "inputmode": "email", "autocapitalize": "none"}
+        ),
     )
     error_messages = {
         "invalid_login": _("That email address and password do not match. Check both and try again."),

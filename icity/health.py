@@ -41,14 +41,49 @@ def check_beat() -> dict:
 
 
 def check_outbox() -> dict:
+    """Pending and failed counts, and whether the sender keeps up, with the cause when it does not.
+
+    Not ok when a due message has waited longer than ``HEALTH_OUTBOX_MAX_AGE``
+    (no worker consumes the mail queue, or the relay is down so the drain stops
+    at its first message), or when the relay failed on one message
+    ``HEALTH_OUTBOX_RELAY_FAILURES`` times in a row (a few minutes with backoff).
+    A refused recipient is reported in ``failing`` but is not the system's health.
+    """
+    pending = Notification.objects.filter(status=Notification.Status.PENDING)
     figures = Notification.objects.aggregate(
         pending=Count("id", filter=Q(status=Notification.Status.PENDING)),
         failed=Count("id", filter=Q(status=Notification.Status.FAILED)),
-        oldest_due=Min("next_attempt_at", filter=Q(status=Notification.Status.PENDING)),
+        failing=Count("id", filter=Q(status=Notification.Status.PENDING) & ~Q(last_error="")),
+        oldest_due=Min(
+            "next_attempt_at", filter=Q(status=Notification.Status.PENDING, next_attempt_at__lte=timezone.now())
+        ),
     )
     oldest = figures.pop("oldest_due")
     lag = max((timezone.now() - oldest).total_seconds(), 0) if oldest else 0
-    return {**figures, "oldest_due_age_seconds": round(lag), "ok": lag <= settings.HEALTH_OUTBOX_MAX_AGE}
+    report = {**figures, "oldest_due_age_seconds": round(lag), "ok": True}
+    last_error = (
+        pending.exclude(last_error="").order_by("-next_attempt_at").values_list("last_error", flat=True).first()
+    )
+    if last_error:
+        report["last_error"] = last_error[:300]
+    relay_down = pending.filter(
+        last_error__startswith="relay: ", attempts__gte=settings.HEALTH_OUTBOX_RELAY_FAILURES
+    ).exists()
+    if relay_down:
+        report |= {"ok": False, "cause": f"the mail relay keeps failing: {last_error[:300]}"}
+    elif lag > settings.HEALTH_OUTBOX_MAX_AGE:
+        cause = (
+            f"messages wait {round(lag)} s; last error: {last_error[:300]}"
+            if last_error
+            else f"messages wait {round(lag)} s and none was tried: is a worker consuming the {settings.OUTBOX_QUEUE} queue?"
+        )
+        report |= {"ok": False, "cause": cause}
+    return report
+
+
+def public_status(report: dict) -> str:
+    """What an anonymous caller sees: a word, no figures."""
+    return "ok" if report["ok"] else "unavailable"
 
 
 def system_health() -> dict:

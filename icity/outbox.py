@@ -9,17 +9,26 @@ Attachments are references (``{"kind": "loans.receipt", "id": 12}``) that the
 owning app resolves when the message is sent, never bytes copied into the row.
 """
 
+import fcntl
 import logging
+import smtplib
+import threading
+import time
 import uuid
+from collections.abc import Callable
+from contextlib import contextmanager, suppress
 from datetime import timedelta
 from email.utils import parseaddr
+from pathlib import Path
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import connection as db_connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from .cache import cache_add
 from .models import Notification
 from .registry import attachment_provider, outbox_hooks
 
@@ -130,14 +139,61 @@ def notify_user(
     )
 
 
-def poke_drain() -> None:
-    """Ask a worker to drain now; never fail the request if the broker is down."""
-    if not settings.OUTBOX_POKE_ON_COMMIT:
-        return
-    from .tasks import outbox_drain
+_drain_trigger: Callable[..., None] | None = None
+_pokes = threading.local()
+_last_poke = 0.0
+POKE_KEY = "icity:outbox:poke"
 
+
+def set_drain_trigger(trigger: Callable[..., None] | None) -> None:
+    """Register how to ask a worker to drain (``icity.tasks`` does, from ``AppConfig.ready``).
+
+    The outbox knows nothing of Celery: it is handed a callable taking
+    ``countdown`` (seconds), and calls it at most once per poke interval.
+    """
+    global _drain_trigger
+    _drain_trigger = trigger
+
+
+@contextmanager
+def one_poke():
+    """Queue a single drain at the end of a bulk operation (demo seeding, sweeps) rather than one per row."""
+    depth = getattr(_pokes, "held", 0)
+    _pokes.held = depth + 1
     try:
-        outbox_drain.apply_async(retry=False)
+        yield
+    finally:
+        _pokes.held = depth
+    if depth == 0:
+        poke_drain(force=True)
+
+
+def poke_drain(*, force: bool = False) -> None:
+    """Ask a worker to drain soon; never fail the request if the broker is down.
+
+    However many messages a transaction or a burst creates, at most one drain
+    is queued now and one more at the end of the interval (so that a message
+    committed after the first drain looked still goes within seconds): one
+    process-local check, then a cache key with a TTL shared by every process.
+    """
+    global _last_poke
+    if not settings.OUTBOX_POKE_ON_COMMIT or _drain_trigger is None or getattr(_pokes, "held", 0):
+        return
+    interval = settings.OUTBOX_POKE_INTERVAL
+    now = time.time()
+    slot = int(now // interval)
+    if not force and _last_poke and int(_last_poke // interval) == slot:
+        return  # this process already poked in this interval: the deferred drain covers the rest
+    _last_poke = now
+    countdown = None
+    if not force and not cache_add(POKE_KEY, 1, timeout=interval):
+        # A drain was queued in the last interval and may already have looked:
+        # one more, at the end of this interval, for every process that comes here.
+        if not cache_add(f"{POKE_KEY}:{slot}", 1, timeout=interval * 2):
+            return
+        countdown = max((slot + 1) * interval - now, 0.1)
+    try:
+        _drain_trigger(countdown=countdown)
     except Exception:  # the periodic drain will pick the rows up
         logger.warning("Could not reach the broker to drain the outbox now; the periodic drain will.", exc_info=True)
 
@@ -210,52 +266,173 @@ def _tag_subject(subject: str, tag: str) -> str:
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """Back off 1, 2, 4 ... minutes, at most six hours."""
-    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+    """Back off 1, 2, 4 ... minutes (``OUTBOX_RETRY_BASE_SECONDS``), at most six hours."""
+    return timedelta(seconds=min(settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), 6 * 3600))
 
 
-def outbox_drain(*, batch_size: int | None = None, max_batches: int = 50) -> int:
-    """Send pending messages that are due. Safe to run many times at once.
+class RelayError(Exception):
+    """The mail relay itself failed (refused, hung, dropped): stop the drain, not just this message."""
 
-    Each batch is claimed with ``SELECT ... FOR UPDATE SKIP LOCKED``: two
-    drains never hold the same row, and a row is marked sent in the same
-    transaction that holds its lock, so a message is sent once.
-    (SQLite has no row locks; its IMMEDIATE transactions serialise drains.)
+
+def _is_relay_error(error: Exception) -> bool:
+    """Refused, hung, dropped or shutting down: the relay, not this message (SMTP errors are OSErrors too)."""
+    if isinstance(error, smtplib.SMTPConnectError | smtplib.SMTPServerDisconnected | smtplib.SMTPHeloError):
+        return True
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code == 421
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+
+
+def outbox_drain(
+    *,
+    limit: int | None = None,
+    time_budget: float | None = None,
+    interrupts: tuple[type[BaseException], ...] = (),
+) -> int:
+    """Send pending messages that are due, one at a time. Safe to run many times at once.
+
+    Each message is claimed in its own short transaction (``SKIP LOCKED``; the
+    claim pushes ``next_attempt_at`` a lease ahead and counts the attempt),
+    sent with no transaction open, then marked sent. A process killed between
+    sending and marking repeats at most that one message, when its lease ends.
+    The drain claims nothing new once ``time_budget`` seconds have passed, and
+    re-raises ``interrupts`` (Celery's soft time limit, passed in by the task)
+    rather than counting them as a failed send. One drain runs at a time
+    (an advisory lock, or a file lock on SQLite): others return at once, so a
+    hung relay holds one worker slot, not all of them.
     """
-    batch_size = batch_size or settings.OUTBOX_BATCH_SIZE
+    limit = limit or settings.OUTBOX_DRAIN_LIMIT
+    deadline = time.monotonic() + (time_budget or settings.OUTBOX_DRAIN_SECONDS)
     sent = 0
-    for _batch in range(max_batches):
-        with transaction.atomic():
-            rows = list(
-                Notification.objects.select_for_update(skip_locked=True)
-                .filter(status=Notification.Status.PENDING, next_attempt_at__lte=timezone.now())
-                .order_by("next_attempt_at", "id")[:batch_size]
-            )
-            if not rows:
-                break
-            for row in rows:
-                sent += _send_one(row)
-    return sent
+    while True:
+        with _drain_lock() as acquired:
+            if not acquired:
+                return sent
+            sent, more = _drain_locked(sent, limit, deadline, interrupts)
+        # A drain that found the lock held gave up while we still had it: look once
+        # more after releasing, so that its message is not left to the periodic drain.
+        if not more or not due_exists():
+            return sent
 
 
-def _send_one(row: Notification) -> int:
-    now = timezone.now()
-    row.attempts += 1
+def _drain_locked(sent: int, limit: int, deadline: float, interrupts) -> tuple[int, bool]:
+    connection = None
     try:
-        render_message(row).send()
+        while sent < limit and time.monotonic() < deadline:
+            row = _claim_next()
+            if row is None:
+                return sent, True
+            if connection is None:
+                connection = get_connection()
+            try:
+                sent += _send_one(row, connection, interrupts)
+            except RelayError:
+                return sent, False
+        return sent, False
+    finally:
+        if connection is not None:
+            with suppress(Exception):  # closing a dead relay connection
+                connection.close()
+
+
+def due_exists() -> bool:
+    return Notification.objects.filter(status=Notification.Status.PENDING, next_attempt_at__lte=timezone.now()).exists()
+
+
+def _claim_next() -> Notification | None:
+    now = timezone.now()
+    with transaction.atomic():
+        row = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(status=Notification.Status.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "id")
+            .first()
+        )
+        if row is None:
+            return None
+        row.attempts += 1
+        # The lease: nobody else takes it until then, even if this process dies.
+        row.next_attempt_at = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+        row.save(update_fields=["attempts", "next_attempt_at"])
+    return row
+
+
+def _send_one(row: Notification, connection, interrupts) -> int:
+    try:
+        message = render_message(row)
+        message.connection = connection
+        message.send()
+    except interrupts:
+        raise
     except Exception as error:
-        row.last_error = f"{type(error).__name__}: {error}"[:2000]
+        relay = _is_relay_error(error)
+        row.last_error = f"{'relay: ' if relay else ''}{type(error).__name__}: {error}"[:2000]
         if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
             row.status = Notification.Status.FAILED
-        row.next_attempt_at = now + retry_delay(row.attempts)
-        row.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        row.next_attempt_at = timezone.now() + retry_delay(row.attempts)
+        _write_with_retry(
+            lambda: Notification.objects.filter(pk=row.pk).update(
+                last_error=row.last_error, status=row.status, next_attempt_at=row.next_attempt_at
+            )
+        )
         logger.warning("Outbox message %s failed (attempt %s): %s", row.dedupe_key, row.attempts, row.last_error)
+        if relay:
+            with suppress(Exception):  # the relay is already gone
+                connection.close()
+            raise RelayError(row.last_error) from error
         return 0
-    row.status = Notification.Status.SENT
-    row.sent_at = now
-    row.last_error = ""
-    row.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    # Sent: record it even through a database restart, or the lease would send it again.
+    _write_with_retry(
+        lambda: Notification.objects.filter(pk=row.pk).update(
+            status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
+        )
+    )
     return 1
+
+
+def _write_with_retry(write: Callable[[], object], *, tries: int = 8) -> None:
+    for attempt in range(tries):
+        try:
+            write()
+            return
+        except (OperationalError, InterfaceError):
+            if attempt == tries - 1:
+                raise
+            db_connection.close()
+            time.sleep(min(0.5 * 2**attempt, 8))
+
+
+@contextmanager
+def _drain_lock():
+    if db_connection.vendor == "postgresql":
+        with db_connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [DRAIN_LOCK_ID])
+            acquired = cursor.fetchone()[0]
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                try:
+                    with db_connection.cursor() as cursor:
+                        cursor.execute("SELECT pg_advisory_unlock(%s)", [DRAIN_LOCK_ID])
+                except (OperationalError, InterfaceError):
+                    pass  # the connection died, and the lock with it
+        return
+    path = Path(settings.VAR_DIR) / "outbox-drain.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+DRAIN_LOCK_ID = 0x1C17_0B0C
 
 
 def outbox_retry(*, notification_ids: list[int]) -> int:

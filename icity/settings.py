@@ -162,7 +162,14 @@ TEMPLATES = [
 _default_sqlite = f"sqlite:///{VAR_DIR / 'icity.sqlite3'}"
 _database_url = env_url("DATABASE_URL", None, {"sqlite", "postgres", "postgresql", "pgsql"}) or _default_sqlite
 try:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            _database_url,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+            # A persistent connection is checked before a request reuses it: a restarted database costs no request.
+            conn_health_checks=True,
+        )
+    }
 except ValueError as error:
     raise ImproperlyConfigured(f"Environment variable DATABASE_URL is malformed: {error}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -312,7 +319,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# Seconds for the SMTP connect and for every command after it (a socket timeout):
+# a relay that accepts and never answers costs one message this long, not a worker.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport
 # under var/, so that a worker and beat still run as separate processes.
@@ -329,13 +338,14 @@ if REDIS_URL:
         "socket_connect_timeout": 2,
         **_PUBLISH_RETRY,
     }
-    # Cache (API throttles, lock-outs' counters, results caches) and sessions shared by every node.
+    # Cache (API throttles, results caches) and sessions shared by every node. A Redis outage
+    # reads as a miss (icity/cache.py): pages get slower, never fail; sessions fall back to the DB.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "icity.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "icity",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -360,6 +370,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "icity")
+# Sending mail has its own queue, so that a slow or hung relay never delays the
+# heartbeat and the sweeps; a worker consumes both (`-Q icity,icity-mail`).
+OUTBOX_QUEUE = env_str("OUTBOX_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}-mail")
+CELERY_TASK_ROUTES = {"icity.tasks.outbox_drain": {"queue": OUTBOX_QUEUE}}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -377,7 +391,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # a missed run catches up on the next one; nothing relies on exact timing.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "icity.tasks.record_heartbeat", "schedule": 15.0},
-    "outbox-drain": {"task": "icity.tasks.outbox_drain", "schedule": 60.0},
+    # The safety net: pokes after commit do the fast path; this catches what a broker outage dropped.
+    "outbox-drain": {"task": "icity.tasks.outbox_drain", "schedule": float(env_int("OUTBOX_DRAIN_EVERY", 60))},
     "outbox-purge": {"task": "icity.tasks.outbox_purge_sent", "schedule": crontab(hour=3, minute=30)},
     # surveys: open/close campaigns, invitations in batches, reminders.
     "surveys-sweep": {"task": "surveys.tasks.campaigns_sweep", "schedule": 300.0},
@@ -386,12 +401,27 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # The notification outbox.
-OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 20)
+# One drain sends at most this many messages and claims none after this many
+# seconds (then queues the next drain); its task is stopped at the soft limit.
+# Worst case with a slow relay: budget + one message (a few EMAIL_TIMEOUTs) < soft limit.
+OUTBOX_DRAIN_LIMIT = env_int("OUTBOX_DRAIN_LIMIT", 500)
+OUTBOX_DRAIN_SECONDS = env_int("OUTBOX_DRAIN_SECONDS", 60)
+OUTBOX_TASK_SOFT_TIME_LIMIT = env_int("OUTBOX_TASK_SOFT_TIME_LIMIT", 150)
+# A claimed message is not taken again before this (a process killed mid-send).
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 120)
+# At most one drain queued per interval, however many messages a burst creates.
+OUTBOX_POKE_INTERVAL = env_int("OUTBOX_POKE_INTERVAL", 2)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+# Backoff after a failed send: this many seconds, doubling per attempt, at most six hours.
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
 OUTBOX_POKE_ON_COMMIT = env_bool("OUTBOX_POKE_ON_COMMIT", True)
 OUTBOX_KEEP_SENT_DAYS = env_int("OUTBOX_KEEP_SENT_DAYS", 90)
 HEALTH_HEARTBEAT_MAX_AGE = env_int("HEALTH_HEARTBEAT_MAX_AGE", 120)
-HEALTH_OUTBOX_MAX_AGE = env_int("HEALTH_OUTBOX_MAX_AGE", 900)
+HEALTH_OUTBOX_MAX_AGE = env_int("HEALTH_OUTBOX_MAX_AGE", 300)
+# The relay failing this many times in a row on one message makes /healthz say 503 (minutes, with backoff).
+HEALTH_OUTBOX_RELAY_FAILURES = env_int("HEALTH_OUTBOX_RELAY_FAILURES", 3)
+# /healthz shows its figures to staff, or to a caller sending "Authorization: Bearer <token>"; others get "ok".
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN", "")
 
 # surveys: how many invitations (and reminders) one sweep queues per campaign.
 SURVEYS_INVITATION_BATCH = env_int("SURVEYS_INVITATION_BATCH", 200)

@@ -1,16 +1,21 @@
+import sys
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from .forms import LanguageForm
-from .health import system_health
+from .health import public_status, system_health
 from .registry import panels_for
 from .roles import Role, home_roles
 
@@ -81,8 +86,24 @@ def set_language(request):
 @never_cache
 @require_GET
 def healthz(request):
+    """Status code for load balancers and compose; the figures only for staff or with ``HEALTHZ_TOKEN``."""
     report = system_health()
-    return JsonResponse(report, status=200 if report["ok"] else 503)
+    status = 200 if report["ok"] else 503
+    if _may_see_health_figures(request):
+        return JsonResponse(report, status=status)
+    return HttpResponse(public_status(report), status=status, content_type="text/plain; charset=utf-8")
+
+
+def _may_see_health_figures(request) -> bool:
+    try:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            return True
+    except DatabaseError:  # the database is down: /healthz still answers, without figures
+        pass
+    token = settings.HEALTHZ_TOKEN
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    return bool(token) and constant_time_compare(given, token)
 
 
 def _mail_dir() -> Path:
@@ -119,8 +140,31 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+DATABASE_DOWN_RETRY_AFTER = 30
+
+
 def server_error(request):
+    """A database outage is a 503 with ``Retry-After`` (JSON for the API); anything else the plain 500 page.
+
+    Rendered without the site layout or context processors: they read the database.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        return database_unavailable(request)
     return render(request, "500.html", status=500)
+
+
+def database_unavailable(request) -> HttpResponse:
+    retry_after = DATABASE_DOWN_RETRY_AFTER
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"detail": gettext("The service is temporarily unavailable: the database cannot be reached.")}, status=503
+        )
+    else:
+        html = render_to_string("503.html", {"retry_after": retry_after})
+        response = HttpResponse(html, status=503, content_type="text/html; charset=utf-8")
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def admin_health_panel(request) -> dict:

@@ -12,10 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from icity.cache import read_through
 from icity.models import Department
 
 from . import metrics
@@ -142,21 +142,18 @@ def answer_tallies(campaign: Campaign) -> list[tuple]:
     A closed campaign's answers can no longer change, so its tallies are
     cached; the hiding rules are still applied afresh on every read.
     """
-    key = f"surveys:tallies:{campaign.pk}"
-    closed = campaign.status == Campaign.Status.CLOSED
-    if closed:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-    rows = list(
-        Answer.objects.filter(campaign=campaign)
-        .values_list("question_id", "department_id", "number", "choice_id")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    if closed:
-        cache.set(key, rows, timeout=settings.SURVEYS_RESULTS_CACHE_SECONDS)
-    return rows
+
+    def compute() -> list[tuple]:
+        return list(
+            Answer.objects.filter(campaign=campaign)
+            .values_list("question_id", "department_id", "number", "choice_id")
+            .annotate(n=Count("*"))
+            .order_by()
+        )
+
+    if campaign.status != Campaign.Status.CLOSED:
+        return compute()
+    return read_through(f"surveys:tallies:{campaign.pk}", compute, settings.SURVEYS_RESULTS_CACHE_SECONDS)
 
 
 def campaign_results(campaign: Campaign, *, with_previous: bool = True, department=ALL_DEPARTMENTS) -> CampaignResults:

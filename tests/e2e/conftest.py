@@ -135,7 +135,8 @@ def live_app(mail_sink, tmp_path_factory):
     commands = {
         "web": [sys.executable, "-m", "gunicorn", "icity.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
                 "--threads", "4", "--timeout", "60"],
-        "worker": [*celery, "worker", "--loglevel", "WARNING", "--concurrency", "2"],
+        "worker": [*celery, "worker", "--loglevel", "WARNING", "--concurrency", "2", "-Q",
+                   f"{env['CELERY_QUEUE']},{env['CELERY_QUEUE']}-mail"],
         "beat": [*celery, "beat", "--loglevel", "WARNING", "--schedule", str(var_dir / "beat-schedule")],
     }  # fmt: skip
     logs = {name: open(var_dir / f"{name}.log", "wb") for name in commands}  # noqa: SIM115

@@ -123,3 +123,23 @@ def test_logout_needs_post_and_ends_the_session(client, requester):
     assert client.get(reverse("logout")).status_code == 405
     client.post(reverse("logout"))
     assert SESSION_KEY not in client.session
+
+
+def test_login_accepts_an_accented_address_in_any_case(client, db):
+    person = make_user(Role.REQUESTER, email="élodie.dupré@brucity.example")
+    person.set_password(PASSWORD)
+    person.save()
+    for typed in ("élodie.dupré@brucity.example", "Élodie.Dupré@BruCity.example", " ÉLODIE.DUPRÉ@brucity.example "):
+        client.logout()
+        response = client.post(reverse("login"), {"username": typed, "password": PASSWORD})
+        assert response.status_code == 302, typed
+    # Decomposed accents (as some keyboards send them) are the same address.
+    client.logout()
+    decomposed = "e\u0301lodie.dupre\u0301@brucity.example"
+    assert client.post(reverse("login"), {"username": decomposed, "password": PASSWORD}).status_code == 302
+
+
+def test_login_refuses_what_is_not_an_address(client, db):
+    response = client.post(reverse("login"), {"username": "not an address", "password": PASSWORD})
+    assert response.status_code == 200
+    assert SESSION_KEY not in client.session

@@ -80,7 +80,7 @@ def worker(transactional_db, smtp_sink, tmp_path):
     log_path = tmp_path / "worker.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "icity", "worker", "-Q", queue, "--concurrency", "2",
+            [sys.executable, "-m", "celery", "-A", "icity", "worker", "-Q", f"{queue},{queue}-mail", "--concurrency", "2",
              "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
             cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip

@@ -139,7 +139,7 @@ def test_two_drains_at_once_send_each_message_once():
     def drain():
         barrier.wait()
         try:
-            results.append(outbox_drain(batch_size=3))
+            results.append(outbox_drain(limit=30))
         finally:
             connection.close()
 

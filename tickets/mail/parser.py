@@ -6,6 +6,8 @@ it never raises. Text only: HTML is converted to text here and never stored
 or shown as HTML.
 """
 
+import base64
+import codecs
 import email
 import hashlib
 import html
@@ -16,6 +18,8 @@ from email.header import Header, decode_header
 from email.message import Message
 from email.utils import getaddresses, parseaddr
 from html.parser import HTMLParser
+
+from django.utils.translation import gettext
 
 REFERENCE_RE = re.compile(r"\[\s*(HD-\d{4}-\d{6})\s*\]", re.I)
 # Printable characters only: a NUL byte (which PostgreSQL refuses in text) or another control
@@ -83,28 +87,44 @@ CHARSET_ALIASES = {
 }
 
 
+def _cp1252_for_bad_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Codec error handler: bytes that are not UTF-8 are read as Windows-1252 (Latin-1 for its 5 holes)."""
+    bad = error.object[error.start : error.end]
+    return "".join(bytes([byte]).decode("cp1252", errors="ignore") or chr(byte) for byte in bad), error.end
+
+
+codecs.register_error("icity-cp1252", _cp1252_for_bad_bytes)
+
+SINGLE_BYTE = re.compile(r"ascii|(iso-?8859|latin|cp125|windows-125)[-_0-9]*")
+
+
 def decode_bytes(data: bytes, charset: str | None) -> str:
-    """Decode with the declared charset; unknown charsets fall back; bad bytes become U+FFFD."""
+    """The declared charset, then the usual fallbacks, before anything is replaced.
+
+    A declared charset that decodes the bytes wins, except that text which is
+    valid UTF-8 is read as UTF-8 even when labelled Latin-1 (a common mistake).
+    Otherwise (no, unknown or wrong label) the text is read as UTF-8 with every
+    byte that is not UTF-8 read as Windows-1252, so "café" from a mislabelled
+    mailer stays "café" rather than "caf\ufffd", even in a mix of both.
+    """
     charset = (charset or "").strip().strip('"').lower()
     charset = CHARSET_ALIASES.get(charset, charset)
     if not re.fullmatch(r"[a-z0-9_.:+-]{1,40}", charset):
         charset = ""
-    if charset == "utf-8-or-cp1252":
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            return data.decode("cp1252", errors="replace")
     # Many mailers declare iso-8859-1 for Windows-1252 text (curly quotes, euro sign).
     if charset in ("iso-8859-1", "latin-1", "latin1"):
         charset = "cp1252"
-    for candidate in (charset, "utf-8"):
-        if not candidate:
-            continue
+    if SINGLE_BYTE.fullmatch(charset) and not data.isascii():
         try:
-            return data.decode(candidate, errors="replace")
-        except (LookupError, ValueError, TypeError):  # unknown codec, or a name with a NUL in it
-            continue
-    return data.decode("utf-8", errors="replace")
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    if charset and charset not in ("utf-8", "utf8", "utf-8-or-cp1252"):
+        try:
+            return data.decode(charset)
+        except (LookupError, ValueError, TypeError):  # unknown codec, a name with a NUL in it, or wrong bytes
+            pass
+    return data.decode("utf-8", errors="icity-cp1252")
 
 
 def decode_header_value(value) -> str:
@@ -371,7 +391,39 @@ def _walk(message: Message):
         yield part
 
 
+BASE64_CHARS = re.compile(rb"[^A-Za-z0-9+/]")
+
+
+def _lenient_base64(encoded: str) -> tuple[bytes, bool]:
+    """Decode as much as the text holds; (bytes, damaged). A cut-off body loses only its tail."""
+    text = encoded.encode("ascii", errors="ignore")
+    body = text.split(b"=", 1)[0]
+    clean = BASE64_CHARS.sub(b"", body)
+    whole = len(clean) - len(clean) % 4
+    decoded = base64.b64decode(clean[:whole]) if whole else b""
+    tail = clean[whole:]
+    if len(tail) >= 2:  # 2 characters hold 1 byte, 3 hold 2
+        decoded += base64.b64decode(tail + b"=" * (4 - len(tail)))[: len(tail) - 1]
+    padded = text[len(body) :].count(b"=")
+    return decoded, (len(clean) + padded) % 4 != 0
+
+
+def _is_base64(part: Message) -> bool:
+    return str(part.get("Content-Transfer-Encoding", "")).strip().lower() == "base64"
+
+
+def _damaged(part: Message) -> bool:
+    """A base64 part whose text was cut off (or holds characters base64 has not)."""
+    if part.is_multipart() or not _is_base64(part):
+        return False
+    raw = part.get_payload()
+    return isinstance(raw, str) and _lenient_base64(raw)[1]
+
+
 def _payload_bytes(part: Message) -> bytes:
+    if _is_base64(part) and not part.is_multipart() and isinstance(part.get_payload(), str):
+        # The standard library returns a cut-off base64 body undecoded: decode what is there.
+        return _lenient_base64(part.get_payload())[0]
     try:
         payload = part.get_payload(decode=True)
     except Exception:
@@ -518,6 +570,12 @@ def parse_email(raw: bytes) -> ParsedEmail:
         raise UnparseableEmail(f"No valid sender address in From: {_header(message, 'From')[:200]!r}")
     subject = _header(message, "Subject")[:500]
     body, _was_html = _best_body(message)
+    damaged = any(_damaged(part) for part in _walk(message) if part.get_content_maintype() == "text")
+    if damaged:
+        body += "\n\n" + gettext(
+            "[icity: this message was damaged on its way (part of it was cut off); "
+            "what could be read is above, and the original is kept.]"
+        )
     body = body.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     body = "\n".join(line.rstrip() for line in body.split("\n")).strip()[:MAX_BODY_CHARS]
     is_forward = bool(FORWARD_SUBJECT.match(subject) or FORWARD_MARKERS.search(body))
@@ -540,5 +598,6 @@ def parse_email(raw: bytes) -> ParsedEmail:
         auto_reason=auto_reason(message, from_address, subject),
         is_forward=is_forward,
         own_notification=_raw_header(message, "X-Icity-Notification").strip()[:200],
-        defects=[type(defect).__name__ for part in _walk(message) for defect in getattr(part, "defects", [])],
+        defects=[type(defect).__name__ for part in _walk(message) for defect in getattr(part, "defects", [])]
+        + (["TruncatedBase64"] if damaged else []),
     )

@@ -17,9 +17,11 @@ class Command(BaseCommand):
     def handle(self, *args, bind: str, **options):
         python = sys.executable
         celery = [python, "-m", "celery", "-A", "icity"]
+        # Both queues: tasks, and sending mail (a hung relay holds at most one slot: drains take a lock).
+        queues = f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.OUTBOX_QUEUE}"
         commands = {
             "web": [python, "manage.py", "runserver", bind, "--noreload"],
-            "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"],
+            "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2", "-Q", queues],
             "beat": [*celery, "beat", "--loglevel", "INFO", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME],
         }
         processes = {name: subprocess.Popen(command) for name, command in commands.items()}

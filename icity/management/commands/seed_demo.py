@@ -3,6 +3,7 @@ import random
 from django.core.management.base import BaseCommand
 
 from icity.demo import DEMO_ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD
+from icity.outbox import one_poke
 from icity.registry import seeders
 
 
@@ -13,9 +14,11 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="Do not print the demo accounts.")
 
     def handle(self, *args, quiet: bool = False, **options):
-        for seeder in seeders():
-            self.stdout.write(f"Seeding {seeder.name}…")
-            seeder.seed(rng=random.Random(f"icity-demo-{seeder.name}"), stdout=self.stdout)
+        # One drain for everything the seeders queue, at the end (not one per message).
+        with one_poke():
+            for seeder in seeders():
+                self.stdout.write(f"Seeding {seeder.name}…")
+                seeder.seed(rng=random.Random(f"icity-demo-{seeder.name}"), stdout=self.stdout)
         if quiet:
             return
         self.stdout.write(self.style.SUCCESS(f"\nDemo accounts (password for all: {DEMO_PASSWORD})"))
