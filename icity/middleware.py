@@ -1,4 +1,10 @@
+from django.core.exceptions import BadRequest
+from django.http import Http404, QueryDict
 from django.utils import translation
+
+from .text import CONTROL, CONTROL_OR_BREAK, strip_control
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class UserLanguageMiddleware:
@@ -16,4 +22,35 @@ class UserLanguageMiddleware:
         if user is not None and user.is_authenticated and user.language:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
+        return self.get_response(request)
+
+
+class ControlCharacterMiddleware:
+    """One place where control characters in a request stop (issue 20).
+
+    A path segment holding one cannot name anything: 404. A query-string key or
+    value holding one is a broken link or a probe: 400. Posted form fields keep
+    their text with the control characters stripped (tab and line breaks stay),
+    so that nothing downstream stores a NUL (PostgreSQL refuses it) or an ESC
+    (XLSX cannot hold it). JSON bodies get the same stripping in
+    ``icity.parsers``; uploaded files are judged by ``tickets.uploads``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if CONTROL_OR_BREAK.search(request.path):
+            raise Http404
+        for key, values in request.GET.lists():
+            if CONTROL_OR_BREAK.search(key) or any(CONTROL_OR_BREAK.search(value) for value in values):
+                raise BadRequest("Control character in the query string.")
+        if request.method == "POST" and request.content_type in FORM_TYPES:
+            post = request.POST
+            if any(CONTROL.search(key) or any(CONTROL.search(v) for v in values) for key, values in post.lists()):
+                cleaned = QueryDict(mutable=True, encoding=post.encoding)
+                for key, values in post.lists():
+                    cleaned.setlist(strip_control(key), [strip_control(value) for value in values])
+                cleaned._mutable = False
+                request.POST = cleaned
         return self.get_response(request)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -109,6 +110,14 @@ def mail_message(request, name: str):
     if "/" in name or not name.endswith(".log") or not path.is_file():
         raise Http404
     return HttpResponse(path.read_bytes(), content_type="text/plain; charset=utf-8")
+
+
+def bad_request(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": _("Bad request: the address or the data holds characters it cannot.")}, status=400
+        )
+    return render(request, "400.html", status=400)
 
 
 def permission_denied(request, exception=None):
