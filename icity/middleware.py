@@ -1,9 +1,15 @@
+import logging
+
 from django.core.exceptions import BadRequest
-from django.http import Http404, QueryDict
+from django.db import IntegrityError
+from django.http import Http404, JsonResponse, QueryDict
+from django.shortcuts import render
 from django.utils import translation
 
+from .errors import conflict_message
 from .text import CONTROL, CONTROL_OR_BREAK, strip_control
 
+logger = logging.getLogger(__name__)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -54,3 +60,21 @@ class ControlCharacterMiddleware:
                 cleaned._mutable = False
                 request.POST = cleaned
         return self.get_response(request)
+
+
+class IntegrityErrorMiddleware:
+    """A page whose view ends on a database constraint answers 409 with a message, not 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, IntegrityError):
+            return None
+        logger.warning("IntegrityError answered 409 on %s: %s", request.path, exception)
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": conflict_message()}, status=409)
+        return render(request, "409.html", {"message": conflict_message()}, status=409)

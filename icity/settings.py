@@ -134,6 +134,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "icity.middleware.IntegrityErrorMiddleware",
     # Last, so that it sees every failed login, form and API alike.
     "axes.middleware.AxesMiddleware",
 ]
@@ -372,6 +373,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
+    # IntegrityError becomes 409 with a message (icity/errors.py).
+    "EXCEPTION_HANDLER": "icity.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "icity API",
