@@ -226,6 +226,8 @@ if OIDC_ENABLED:
 # Login throttling (django-axes): the login form and API token auth alike.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+# Locked per (username, client address) for the cool-off time, never per username alone:
+# a stranger's failures lock out the stranger, not the account.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The login form and the token endpoint both post the email as "username".
 AXES_USERNAME_FORM_FIELD = "username"
@@ -233,7 +235,19 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+# Behind reverse proxies the client's address is in X-Forwarded-For; AXES_PROXY_COUNT is how
+# many proxies stand in front of Django (1 for the TLS proxy). django-ipware counts only the
+# proxies listed inside X-Forwarded-For (the last proxy is REMOTE_ADDR itself), hence N - 1,
+# and reads the header strictly: a chain longer than the proxies would send is not believed
+# and the request counts under the proxy's address, so a forged header only locks its sender.
+_proxy_count = env_int("AXES_PROXY_COUNT", 0)
+if _proxy_count > 0:
+    AXES_IPWARE_PROXY_COUNT = _proxy_count - 1
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+else:
+    AXES_IPWARE_PROXY_COUNT = None
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # Internationalisation: French first, then Dutch and English.
 LANGUAGE_CODE = "fr"
