@@ -7,6 +7,7 @@ spreadsheet would otherwise run it as a formula (CSV/formula injection).
 """
 
 import csv
+import itertools
 import os
 import tempfile
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from typing import BinaryIO
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from icity.spreadsheets import neutralise_formula
+from icity.spreadsheets import neutralise_formula, xlsx_write
 
 from .models import AssetStatus, Condition
 
@@ -94,16 +95,10 @@ def stream_csv(queryset: QuerySet) -> Iterator[str]:
 
 def write_xlsx(queryset: QuerySet) -> BinaryIO:
     """Write an XLSX with openpyxl's write-only mode (constant memory) to a temporary file on disk."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Assets"))
-    sheet.append(export_headers())
-    for row in export_rows(queryset):
-        sheet.append([float(value) if isinstance(value, Decimal) else value for value in row])
+    rows = ([float(value) if isinstance(value, Decimal) else value for value in row] for row in export_rows(queryset))
     # Closed by stream_file once the response has been sent.
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    workbook.save(handle)
+    xlsx_write(itertools.chain([export_headers()], rows), handle, title=_("Assets"))
     handle.seek(0, os.SEEK_SET)
     return handle
 

@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from icity.models import Site
@@ -43,6 +44,17 @@ class ProductModelSerializer(serializers.ModelSerializer):
             "requires_approval",
             "is_active",
         ]
+
+    def validate(self, attrs):
+        # The database refuses it too (product_model_approval_only_if_requestable): say why here.
+        current = self.instance
+        requestable = attrs.get("requestable", current.requestable if current else False)
+        requires_approval = attrs.get("requires_approval", current.requires_approval if current else False)
+        if requires_approval and not requestable:
+            raise serializers.ValidationError(
+                {"requires_approval": _("Only a model staff may request can need the manager's approval.")}
+            )
+        return attrs
 
 
 class UserRefSerializer(serializers.Serializer):

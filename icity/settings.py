@@ -124,6 +124,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the request: paths and query strings with control characters stop here.
+    "icity.middleware.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -133,6 +135,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "icity.middleware.IntegrityErrorMiddleware",
     # Last, so that it sees every failed login, form and API alike.
     "axes.middleware.AxesMiddleware",
 ]
@@ -240,6 +243,8 @@ if OIDC_ENABLED:
 # Login throttling (django-axes): the login form and API token auth alike.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+# Locked per (username, client address) for the cool-off time, never per username alone:
+# a stranger's failures lock out the stranger, not the account.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The login form and the token endpoint both post the email as "username".
 AXES_USERNAME_FORM_FIELD = "username"
@@ -247,7 +252,19 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+# Behind reverse proxies the client's address is in X-Forwarded-For; AXES_PROXY_COUNT is how
+# many proxies stand in front of Django (1 for the TLS proxy). django-ipware counts only the
+# proxies listed inside X-Forwarded-For (the last proxy is REMOTE_ADDR itself), hence N - 1,
+# and reads the header strictly: a chain longer than the proxies would send is not believed
+# and the request counts under the proxy's address, so a forged header only locks its sender.
+_proxy_count = env_int("AXES_PROXY_COUNT", 0)
+if _proxy_count > 0:
+    AXES_IPWARE_PROXY_COUNT = _proxy_count - 1
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+else:
+    AXES_IPWARE_PROXY_COUNT = None
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # Internationalisation: French first, then Dutch and English.
 LANGUAGE_CODE = "fr"
@@ -447,6 +464,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "icity.pagination.StandardPagination",
+    # Every text value arrives without control characters (icity/text.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "icity.parsers.JSONParser",
+        "icity.parsers.FormParser",
+        "icity.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -455,6 +478,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
+    # IntegrityError becomes 409 with a message (icity/errors.py).
+    "EXCEPTION_HANDLER": "icity.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "icity API",

@@ -71,6 +71,7 @@ urlpatterns = [
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
+handler400 = "icity.views.bad_request"
 handler403 = "icity.views.permission_denied"
 handler404 = "icity.views.page_not_found"
 handler500 = "icity.views.server_error"

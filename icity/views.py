@@ -132,6 +132,14 @@ def mail_message(request, name: str):
     return HttpResponse(path.read_bytes(), content_type="text/plain; charset=utf-8")
 
 
+def bad_request(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": gettext("Bad request: the address or the data holds characters it cannot.")}, status=400
+        )
+    return render(request, "400.html", status=400)
+
+
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
 

@@ -603,7 +603,15 @@ def receipt_download(request, pk: int):
 
 
 def _day(request) -> date:
-    return parse_date(request.GET.get("date") or "") or timezone.localdate()
+    """The day asked for, or today with a message when the date is not a real one (2026-13-45)."""
+    raw = request.GET.get("date") or ""
+    try:
+        day = parse_date(raw[:10]) if len(raw) <= 10 else None
+    except ValueError:
+        day = None
+    if raw and day is None:
+        messages.warning(request, _("“%(value)s” is not a date; showing today.") % {"value": raw[:40]})
+    return day or timezone.localdate()
 
 
 @role_required(*MANAGE_ROLES)
@@ -692,7 +700,7 @@ def day_sheet(request):
     runs = DeliveryRun.objects.filter(date=day).select_related("site", "person", "assignee")
     assignee_id = request.GET.get("assignee", "")
     label = _("Unassigned")
-    if assignee_id.isdigit():
+    if assignee_id.isascii() and assignee_id.isdigit() and len(assignee_id) < 19:
         runs = runs.filter(assignee_id=int(assignee_id))
         user = get_user_model().objects.filter(pk=int(assignee_id)).first()
         label = (user.get_full_name() or user.email) if user else label

@@ -11,10 +11,9 @@ import tempfile
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from icity.models import Department
-from icity.spreadsheets import neutralise_formula
+from icity.spreadsheets import neutralise_formula, xlsx_write
 
 from .models import Answer, Campaign, Question, Response
 from .results import comments_queryset, visible_department_ids
@@ -115,12 +114,8 @@ def responses_csv(campaign: Campaign) -> StreamingHttpResponse:
 
 
 def responses_xlsx(campaign: Campaign) -> FileResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Responses")[:31])
-    for row in response_rows(campaign):
-        sheet.append(row)
     spool = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
-    workbook.save(spool)
+    xlsx_write(response_rows(campaign), spool, title=_("Responses"))
     spool.seek(0)
     return FileResponse(
         spool,

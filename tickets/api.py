@@ -9,11 +9,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from assets.models import Asset
 from icity.files import serve_file
+from icity.parsers import FormParser, JSONParser, MultiPartParser
 
 from . import services
 from .access import can_manage, get_attachment_for_user, get_ticket_for_user, is_agent, visible_tickets
