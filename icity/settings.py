@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "assets",
     "schools",
     "tickets",
+    "knowledge",
     "surveys",
 ]
 
@@ -322,6 +323,11 @@ CELERY_BEAT_SCHEDULE = {
     "surveys-sweep": {"task": "surveys.tasks.campaigns_sweep", "schedule": 300.0},
     # surveys: post-ticket CSAT invitations for tickets closed long enough ago.
     "surveys-csat-sweep": {"task": "surveys.tasks.csat_sweep", "schedule": 900.0},
+    # knowledge: remind owners of articles past their review date (once per date, outbox dedupe).
+    "knowledge-review-sweep": {
+        "task": "knowledge.tasks.review_reminders_sweep",
+        "schedule": crontab(hour=7, minute=15),
+    },
 }
 
 # The notification outbox.
