@@ -395,6 +395,9 @@ SPECTACULAR_SETTINGS = {
         "PupilStatusEnum": "schools.models.Pupil.Status",
         "AppointmentStatusEnum": "schools.models.Appointment.Status",
         "QuestionKindEnum": "surveys.models.Question.Kind",
+        "ArticleStatusEnum": "knowledge.models.ArticleStatus",
+        "ArticleLanguageEnum": "knowledge.models.Language",
+        "ArticleAudienceEnum": "knowledge.models.Audience",
     },
 }
 

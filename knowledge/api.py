@@ -18,11 +18,11 @@ from .serializers import (
     ArticleCreateSerializer,
     ArticleDetailSerializer,
     ArticleListSerializer,
+    ArticleTransitionSerializer,
+    ArticleVoteSerializer,
     SearchHitSerializer,
-    TransitionSerializer,
     TranslationDetailSerializer,
     TranslationWriteSerializer,
-    VoteSerializer,
 )
 
 
@@ -89,12 +89,12 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             raise _drf_error(error) from None
         return Response(TranslationDetailSerializer(translation).data)
 
-    @extend_schema(request=TransitionSerializer, responses={200: ArticleDetailSerializer})
+    @extend_schema(request=ArticleTransitionSerializer, responses={200: ArticleDetailSerializer})
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         _require_agent(request)
         article = self.get_object()
-        serializer = TransitionSerializer(data=request.data)
+        serializer = ArticleTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             services.article_transition(article=article, actor=request.user, to=serializer.validated_data["to"])
@@ -102,13 +102,13 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             raise _drf_error(error) from None
         return Response(ArticleDetailSerializer(self.get_queryset().get(pk=article.pk)).data)
 
-    @extend_schema(request=VoteSerializer, responses={201: None})
+    @extend_schema(request=ArticleVoteSerializer, responses={201: None})
     @action(detail=True, methods=["post"])
     def vote(self, request, pk=None):
         article = self.get_object()
         if not article.is_published:
             raise Http404
-        serializer = VoteSerializer(data=request.data)
+        serializer = ArticleVoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         translation = article.translations.filter(language=data["language"]).first()

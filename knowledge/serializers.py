@@ -52,11 +52,11 @@ class ArticleCreateSerializer(TranslationWriteSerializer):
     review_by = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class TransitionSerializer(serializers.Serializer):
+class ArticleTransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=ArticleStatus.choices)
 
 
-class VoteSerializer(serializers.Serializer):
+class ArticleVoteSerializer(serializers.Serializer):
     language = serializers.ChoiceField(choices=Language.choices)
     helpful = serializers.BooleanField()
     comment = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
