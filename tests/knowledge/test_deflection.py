@@ -177,3 +177,34 @@ def test_an_open_ticket_cannot_become_an_article(client, requester, agent):
     client.force_login(agent)
     client.post(reverse("knowledge:draft-from-ticket", args=[ticket.reference]))
     assert not TicketArticle.objects.exists()
+
+
+def test_suggest_query_ceiling(client, requester, published, django_assert_max_num_queries):
+    for index in range(8):
+        published(title=f"VPN {index}")
+    client.force_login(requester)
+    with django_assert_max_num_queries(14):
+        assert (
+            len(client.get(reverse("knowledge:suggest"), {"q": "vpn", "session": str(uuid.uuid4())}).json()["results"])
+            == 5
+        )
+
+
+def test_agent_panel_query_count_does_not_grow_with_links(
+    client, requester, agent, published, django_assert_max_num_queries
+):
+    ticket = open_ticket(requester)
+    client.force_login(agent)
+    url = ticket.get_absolute_url()
+    services.article_link_for_reply(ticket=ticket, article=published(title="A"), actor=agent)
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for index in range(6):
+        services.article_link_for_reply(ticket=ticket, article=published(title=f"B{index}"), actor=agent)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)

@@ -4,9 +4,9 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
+from knowledge.models import DeflectionSession, SuggestionEvent, Version, Vote
 from kpis.definitions.base import BRUSSELS, Period
 from kpis.definitions.knowledge import compute_deflection, compute_helpful
-from knowledge.models import DeflectionSession, SuggestionEvent, Version, Vote
 from tests.factories import make_user
 from tests.tickets.factories import CategoryFactory, open_ticket
 
@@ -66,7 +66,11 @@ def test_helpful_hand_worked(published, agent):
     values = compute_helpful(MARCH)
     assert (values[0].numerator, values[0].denominator, values[0].value) == (3, 5, Decimal("60.0"))
     assert len(values) == 2
-    assert (values[1].scope_kind, values[1].scope_key, values[1].value) == ("category", str(category.pk), Decimal("66.7"))
+    assert (values[1].scope_kind, values[1].scope_key, values[1].value) == (
+        "category",
+        str(category.pk),
+        Decimal("66.7"),
+    )
 
 
 def test_helpful_without_votes_is_none(db):
