@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "loans",
     "schools",
     "tickets",
+    "knowledge",
     "surveys",
 ]
 
@@ -415,6 +416,11 @@ CELERY_BEAT_SCHEDULE = {
     "surveys-sweep": {"task": "surveys.tasks.campaigns_sweep", "schedule": 300.0},
     # surveys: post-ticket CSAT invitations for tickets closed long enough ago.
     "surveys-csat-sweep": {"task": "surveys.tasks.csat_sweep", "schedule": 900.0},
+    # knowledge: remind owners of articles past their review date (once per date, outbox dedupe).
+    "knowledge-review-sweep": {
+        "task": "knowledge.tasks.review_reminders_sweep",
+        "schedule": crontab(hour=7, minute=15),
+    },
 }
 
 # The notification outbox.
@@ -505,6 +511,9 @@ SPECTACULAR_SETTINGS = {
         "PupilStatusEnum": "schools.models.Pupil.Status",
         "AppointmentStatusEnum": "schools.models.Appointment.Status",
         "QuestionKindEnum": "surveys.models.Question.Kind",
+        "ArticleStatusEnum": "knowledge.models.ArticleStatus",
+        "ArticleLanguageEnum": "knowledge.models.Language",
+        "ArticleAudienceEnum": "knowledge.models.Audience",
     },
 }
 

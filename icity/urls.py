@@ -52,6 +52,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("tickets/", include("tickets.urls")),
+    path("help/", include("knowledge.urls")),
     # Inventory (assets) and loans share the equipment/ prefix and the "assets" namespace their
     # pages have always had: loans became an app of its own without changing a URL or its name.
     path("equipment/", include(([path("", include("loans.urls")), path("", include("assets.urls"))], "assets"))),
@@ -59,6 +60,7 @@ urlpatterns = [
     path("surveys/", include("surveys.urls")),
     path("api/v1/", include(api_patterns)),
     path("api/v1/", include("tickets.api_urls")),
+    path("api/v1/", include("knowledge.api_urls")),
     path("api/v1/", include("assets.api_urls")),
     path("api/v1/", include("loans.api_urls")),
     path("api/v1/", include("schools.api_urls")),

@@ -20,7 +20,7 @@ from icity.models import User
 from icity.roles import Role, has_role, role_required
 from loans.models import LoanLine
 
-from . import services
+from . import hooks, services
 from .access import (
     agent_team_ids,
     can_manage,
@@ -206,11 +206,13 @@ def ticket_new(request):
             field = "asset" if error.code == "asset" else None
             form.add_error("attachments" if error.code in ("too_large", "type", "empty", "image") else field, error)
         else:
+            hooks.ticket_opened(request, ticket)
             messages.success(request, _("Ticket %(reference)s is registered.") % {"reference": ticket.reference})
             return redirect(ticket)
     categories = Category.objects.filter(is_active=True).order_by("name_fr")
     status = 400 if request.method == "POST" else 200
-    return render(request, "tickets/new.html", {"form": form, "categories": categories}, status=status)
+    context = {"form": form, "categories": categories, "sections": hooks.new_form_sections(request)}
+    return render(request, "tickets/new.html", context, status=status)
 
 
 def _conversation(ticket: Ticket, *, internal: bool):
@@ -283,6 +285,7 @@ def _agent_context(request, ticket: Ticket) -> dict:
         "watchers": list(ticket.watchers.only("first_name", "last_name", "email")),
         "sla_state": ticket.sla_state(),
         "linked_assets": linked_assets(ticket),
+        "sections": hooks.agent_sections(request, ticket),
     }
 
 

@@ -111,7 +111,7 @@ def live_app(mail_sink, tmp_path_factory):
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     _fresh_database(database_url)
     var_dir = tmp_path_factory.mktemp("e2e-var")
-    port = _free_port()
+    port = int(os.environ.get("E2E_PORT") or 0) or _free_port()  # a fixed port on a shared machine
     env = {
         **os.environ,
         "DJANGO_DEBUG": "1",

@@ -1,0 +1,154 @@
+"""Article search: PostgreSQL full text in three languages plus trigram titles; a simple fallback on SQLite.
+
+On PostgreSQL each translation carries a weighted ``tsvector`` built with its
+own language's configuration (``kb_french``, ``kb_dutch``, ``kb_english``: the
+stock ones with ``unaccent`` in front of the stemmer, see migration 0002). A
+query is parsed with all three configurations and each row is matched with its
+own, so "reinitialiser mot de passe" finds "Réinitialiser votre mot de passe"
+and "wachtwoord" finds the Dutch text whatever the interface language. Words
+are OR-ed and ranked (more words matched ranks higher); the last word is a
+prefix, for suggestions while typing. A misspelt word still finds close titles
+through ``word_similarity`` on an unaccented title with a trigram index.
+
+Only published articles of the reader's audience are ever searched.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+
+from .access import audiences_for
+from .models import ArticleStatus, Translation
+from .rendering import SNIPPET_CLOSE, SNIPPET_OPEN, excerpt, highlight, unaccent
+
+CONFIGS = {"fr": "kb_french", "nl": "kb_dutch", "en": "kb_english"}
+MAX_WORDS = 8
+MAX_QUERY = 200
+WORD = re.compile(r"\w+", re.UNICODE)
+HEADLINE_OPTIONS = f"StartSel={SNIPPET_OPEN}, StopSel={SNIPPET_CLOSE}, MaxWords=28, MinWords=10, MaxFragments=1"
+
+
+@dataclass
+class Hit:
+    article_id: int
+    translation: Translation
+    score: float
+    snippet: str = ""  # sanitised HTML: escaped text with <mark> only
+
+
+def query_words(query: str) -> list[str]:
+    return WORD.findall((query or "")[:MAX_QUERY])[:MAX_WORDS]
+
+
+def tsquery_text(words: list[str]) -> str:
+    """``'a' | 'b' | 'c':*``: the words come from ``\\w+`` so they hold no quote or operator."""
+    parts = [f"'{word}'" for word in words]
+    if parts:
+        parts[-1] += ":*"
+    return " | ".join(parts)
+
+
+def search(user, query: str, *, limit: int = 10, snippets: bool = True) -> list[Hit]:
+    words = query_words(query)
+    if not words or not user.is_authenticated:
+        return []
+    if connection.vendor == "postgresql":
+        ranked = _ranked_postgres(words, audiences_for(user), limit)
+    else:
+        ranked = _ranked_fallback(words, audiences_for(user), limit)
+    if not ranked:
+        return []
+    translations = Translation.objects.in_bulk([translation_id for translation_id, _ in ranked])
+    hits = [Hit(translations[tid].article_id, translations[tid], score) for tid, score in ranked if tid in translations]
+    if snippets:
+        _add_snippets(hits, words)
+    return hits
+
+
+_POSTGRES_SQL = """
+SELECT t.id, t.article_id,
+  2 * ts_rank(t.search_vector, CASE t.language WHEN 'fr' THEN qfr WHEN 'nl' THEN qnl ELSE qen END)
+  + word_similarity(%(plain)s, t.title_plain) AS score
+FROM knowledge_translation t
+JOIN knowledge_article a ON a.id = t.article_id,
+  to_tsquery('kb_french', %(tsq)s) qfr, to_tsquery('kb_dutch', %(tsq)s) qnl, to_tsquery('kb_english', %(tsq)s) qen
+WHERE a.status = %(status)s AND a.audience = ANY(%(audiences)s)
+  AND ((t.language = 'fr' AND t.search_vector @@ qfr)
+    OR (t.language = 'nl' AND t.search_vector @@ qnl)
+    OR (t.language = 'en' AND t.search_vector @@ qen)
+    OR t.title_plain %%> %(plain)s)
+ORDER BY score DESC, t.id
+LIMIT %(limit)s
+"""
+
+
+def _best_per_article(rows, limit: int) -> list[tuple[int, float]]:
+    seen: set[int] = set()
+    ranked = []
+    for translation_id, article_id, score in rows:
+        if article_id in seen:
+            continue
+        seen.add(article_id)
+        ranked.append((translation_id, float(score)))
+        if len(ranked) == limit:
+            break
+    return ranked
+
+
+def _ranked_postgres(words: list[str], audiences: list[str], limit: int) -> list[tuple[int, float]]:
+    params = {
+        "tsq": tsquery_text(words),
+        "plain": unaccent(" ".join(words)),
+        "status": ArticleStatus.PUBLISHED,
+        "audiences": [str(value) for value in audiences],
+        "limit": limit * 3,  # a few languages of the same article may match
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_POSTGRES_SQL, params)
+        return _best_per_article(cursor.fetchall(), limit)
+
+
+def _ranked_fallback(words: list[str], audiences: list[str], limit: int) -> list[tuple[int, float]]:
+    """SQLite (the zero-setup default): contains-matching on unaccented words, scored in Python, bounded."""
+    from django.db.models import Q
+
+    folded = [unaccent(word) for word in words if len(word) >= 2] or [unaccent(words[0])]
+    match = Q()
+    for word in folded:
+        match |= Q(title_plain__contains=word) | Q(plain_text__icontains=word) | Q(summary__icontains=word)
+    rows = (
+        Translation.objects.filter(match, article__status=ArticleStatus.PUBLISHED, article__audience__in=audiences)
+        .values_list("id", "article_id", "title_plain", "plain_text", "summary")
+        .order_by("-article__view_count", "id")[:500]
+    )
+    scored = []
+    for translation_id, article_id, title, text, summary in rows:
+        body = unaccent(f"{summary} {text}")
+        score = sum(2.0 for word in folded if word in title) + sum(1.0 for word in folded if word in body)
+        scored.append((translation_id, article_id, score))
+    scored.sort(key=lambda row: (-row[2], row[0]))
+    return _best_per_article(scored, limit)
+
+
+def _add_snippets(hits: list[Hit], words: list[str]) -> None:
+    if connection.vendor == "postgresql":
+        sql = """
+            SELECT t.id, ts_headline(
+                (CASE t.language WHEN 'fr' THEN 'kb_french' WHEN 'nl' THEN 'kb_dutch' ELSE 'kb_english' END)::regconfig,
+                left(t.plain_text, 4000),
+                to_tsquery((CASE t.language WHEN 'fr' THEN 'kb_french' WHEN 'nl' THEN 'kb_dutch'
+                            ELSE 'kb_english' END)::regconfig, %(tsq)s),
+                %(options)s)
+            FROM knowledge_translation t WHERE t.id = ANY(%(ids)s)
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql,
+                {"tsq": tsquery_text(words), "options": HEADLINE_OPTIONS, "ids": [hit.translation.pk for hit in hits]},
+            )
+            headlines = dict(cursor.fetchall())
+    else:
+        headlines = {hit.translation.pk: excerpt(hit.translation.plain_text, words) for hit in hits}
+    for hit in hits:
+        hit.snippet = highlight(headlines.get(hit.translation.pk) or hit.translation.summary)
