@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "schools",
     "tickets",
     "surveys",
+    "kpis",
 ]
 
 MIDDLEWARE = [
