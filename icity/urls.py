@@ -53,6 +53,7 @@ urlpatterns = [
     path("equipment/", include("assets.urls")),
     path("schools/", include("schools.urls")),
     path("surveys/", include("surveys.urls")),
+    path("kpis/reports/", include("kpis.report_urls")),
     path("api/v1/", include(api_patterns)),
     path("api/v1/", include("tickets.api_urls")),
     path("api/v1/", include("assets.api_urls")),

@@ -145,3 +145,7 @@ class ManualEntry(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.month:%Y-%m}: {self.value}"
+
+
+# The monthly report to the City (its own module, registered with this app).
+from .report_models import MonthlyReport, ReportComment, ReportFile, ReportRecipient  # noqa: E402, F401

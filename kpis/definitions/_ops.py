@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from statistics import median
 
-from .base import Value
+from django.utils import timezone
+
+from .base import BRUSSELS, Period, Value
 
 HUNDRED = Decimal(100)
 TENTH = Decimal("0.1")
@@ -73,3 +75,9 @@ def median_value(numbers: list[float], *, kind: str = "", key: str = "", name: s
         return Value(None, scope_kind=kind, scope_key=key, scope_label=name, denominator=Decimal(0))
     middle = Decimal(str(median(numbers))).quantize(TENTH)
     return Value(middle, scope_kind=kind, scope_key=key, scope_label=name, denominator=Decimal(len(numbers)))
+
+
+def due_before(period: Period):
+    """Loans due before this date are overdue at the end of the period (or now, for the month in progress)."""
+    today = timezone.localtime(timezone.now(), BRUSSELS).date()
+    return min(period.next_month, today)

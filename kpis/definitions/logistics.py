@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from assets.models import DeliveryRun, EquipmentRequest, LoanLine, Recovery, RequestLine, StockMovement
 from tickets import sla
 
-from ._ops import count_value, dec, label, median_value, ratio_value, scope_counts, scope_ratios
+from ._ops import count_value, dec, due_before, label, median_value, ratio_value, scope_counts, scope_ratios
 from .base import Kpi, Period, Value, register
 
 CATEGORY = ("model__category__code", "model__category__name_fr", "model__category__name_nl")
@@ -185,7 +185,7 @@ def _open_at_end(period: Period):
 
 def _overdue_at_end(period: Period):
     # Past due at midnight ending the month: due on the last day or before.
-    return _open_at_end(period).filter(loan__due_date__lt=period.next_month)
+    return _open_at_end(period).filter(loan__due_date__lt=due_before(period))
 
 
 def lg06_open(period: Period) -> list[Value]:
@@ -199,7 +199,7 @@ def lg07_overdue(period: Period) -> list[Value]:
 
 
 def lg08_overdue_rate(period: Period) -> list[Value]:
-    overdue = Q(loan__due_date__lt=period.next_month)
+    overdue = Q(loan__due_date__lt=due_before(period))
     totals = _open_at_end(period).aggregate(den=Sum("quantity"), num=Sum("quantity", filter=overdue))
     rows = _open_at_end(period).values(*CATEGORY).annotate(den=Sum("quantity"), num=Sum("quantity", filter=overdue))
     return [ratio_value(totals["num"], totals["den"]), *scope_ratios(rows.order_by(), "equipment_type", *CATEGORY)]
