@@ -30,7 +30,17 @@ class ManufacturerAdmin(admin.ModelAdmin):
 
 @admin.register(ProductModel)
 class ProductModelAdmin(admin.ModelAdmin):
-    list_display = ["name", "manufacturer", "category", "tracking", "requestable", "requires_approval", "is_active"]
+    list_display = [
+        "name",
+        "manufacturer",
+        "category",
+        "tracking",
+        "requestable",
+        "requires_approval",
+        "weight_kg",
+        "embodied_carbon_kg",
+        "is_active",
+    ]
     list_filter = ["tracking", "category", "requestable", "is_active"]
     list_select_related = ["manufacturer", "category"]
     search_fields = ["name", "manufacturer__name"]

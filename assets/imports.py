@@ -43,7 +43,11 @@ ASSET_TARGETS = [
     ("procurement_order", gettext_lazy("Order number"), False),
     ("warranty_end", gettext_lazy("Warranty end"), False),
     ("notes", gettext_lazy("Notes"), False),
+    ("model_weight_kg", gettext_lazy("Model weight (kg)"), False),
+    ("model_carbon_kg", gettext_lazy("Model embodied carbon (kg CO2e)"), False),
 ]
+# Asset-import columns that describe the model, not the unit: written on the model when given.
+MODEL_FIELDS = {"model_weight_kg": "weight_kg", "model_carbon_kg": "embodied_carbon_kg"}
 STOCK_TARGETS = [
     ("model", gettext_lazy("Model"), True),
     ("site", gettext_lazy("Site (code or name)"), True),
@@ -250,6 +254,13 @@ def _check_assets(rows: list[dict], lookups: _Lookups) -> ImportReport:
             values["purchase_price"] = _parse_decimal(row.get("purchase_price", ""))
         except ValueError:
             messages.append(_("Bad price “%(value)s”.") % {"value": row.get("purchase_price", "")})
+        for name in MODEL_FIELDS:
+            try:
+                values[name] = _parse_decimal(row.get(name, ""))
+                if values[name] is not None and (values[name] <= 0 or values[name] >= 100000):
+                    raise ValueError
+            except ValueError:
+                messages.append(_("Bad weight or carbon figure “%(value)s”.") % {"value": row.get(name, "")})
         if not tag and not serial:
             messages.append(_("A row needs a tag or a serial number."))
         if len(tag) > 40 or len(serial) > 100:
@@ -396,7 +407,11 @@ def import_apply(*, actor, batch: ImportBatch) -> dict:
         raise InventoryError(_("The file has errors: nothing was imported."))
     reason = _("Import of %(name)s") % {"name": locked.original_name}
     for plan in report.plans:
-        values = plan.values
+        values = dict(plan.values)
+        model_values = {MODEL_FIELDS[name]: values.pop(name) for name in MODEL_FIELDS if name in values}
+        model_values = {name: value for name, value in model_values.items() if value is not None}
+        if model_values:
+            ProductModel.objects.filter(pk=values["model"].pk).update(**model_values)
         if plan.action == "create":
             asset_create(actor=actor, event_kind=AssetEvent.Kind.IMPORT, **values)
         elif plan.action == "set":

@@ -58,6 +58,7 @@ urlpatterns = [
     path("equipment/", include(([path("", include("loans.urls")), path("", include("assets.urls"))], "assets"))),
     path("schools/", include("schools.urls")),
     path("surveys/", include("surveys.urls")),
+    path("kpis/reports/", include("kpis.report_urls")),
     path("api/v1/", include(api_patterns)),
     path("api/v1/", include("tickets.api_urls")),
     path("api/v1/", include("knowledge.api_urls")),

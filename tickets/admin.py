@@ -5,7 +5,7 @@ from .models import Attachment, CannedResponse, Category, SlaPolicy, Team, Ticke
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "email", "lead", "auto_assign"]
+    list_display = ["name", "email", "lead", "auto_assign", "second_level"]
     search_fields = ["name"]
     autocomplete_fields = ["lead", "members"]
 

@@ -36,6 +36,11 @@ class Team(models.Model):
         default=False,
         help_text=_("New tickets go to the member with the fewest open tickets."),
     )
+    second_level = models.BooleanField(
+        _("second-level team"),
+        default=False,
+        help_text=_("A ticket transferred to this team counts as escalated (KPI HD12)."),
+    )
 
     class Meta:
         verbose_name = _("team")
@@ -416,7 +421,11 @@ class TimelineEvent(models.Model):
     class Meta:
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
-        indexes = [models.Index(fields=["ticket", "created_at"], name="timeline_ticket_time")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="timeline_ticket_time"),
+            # KPIs find the month's status changes (resolutions, reopenings) by field and time.
+            models.Index(fields=["field", "created_at"], name="timeline_field_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.field}: {self.old_value} -> {self.new_value}"

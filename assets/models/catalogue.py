@@ -53,6 +53,18 @@ class ProductModel(models.Model):
     requestable = models.BooleanField(_("staff may request it"), default=False)
     requires_approval = models.BooleanField(_("request needs the manager's approval"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
+    # Green IT figures (KPIs GR02 and GR03): what one unit weighs, and the CO2e its manufacture emitted.
+    weight_kg = models.DecimalField(
+        _("weight (kg)"), max_digits=7, decimal_places=2, null=True, blank=True, help_text=_("One unit, as shipped.")
+    )
+    embodied_carbon_kg = models.DecimalField(
+        _("embodied carbon (kg CO2e)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Emissions of making one unit (manufacturer's product carbon footprint)."),
+    )
 
     class Meta:
         verbose_name = _("product model")
@@ -62,6 +74,14 @@ class ProductModel(models.Model):
             models.CheckConstraint(
                 condition=models.Q(requestable=True) | models.Q(requires_approval=False),
                 name="product_model_approval_only_if_requestable",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weight_kg__isnull=True) | models.Q(weight_kg__gt=0),
+                name="product_model_weight_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(embodied_carbon_kg__isnull=True) | models.Q(embodied_carbon_kg__gte=0),
+                name="product_model_carbon_not_negative",
             ),
         ]
 

@@ -218,3 +218,18 @@ def test_oversized_files_are_refused(client, logistics, catalogue, monkeypatch):
     response = upload(client, buffer.getvalue(), name="bomb.xlsx")
     assert response.status_code == 400 and "too large once unpacked" in response.content.decode()
     assert ImportBatch.objects.count() == 0
+
+
+def test_asset_import_sets_the_model_weight_and_embodied_carbon(client, logistics, catalogue):
+    client.force_login(logistics)
+    csv = "Tag;Model;Site;Weight;Carbon\nIC-300001;Dell Latitude 5440;depot;1,45;310\nIC-300002;Dell Latitude 5440;depot;;\n"
+    mapping = {"tag": "Tag", "model": "Model", "site": "Site", "model_weight_kg": "Weight", "model_carbon_kg": "Carbon"}
+    batch, url = run(client, csv.encode(), mapping)
+    assert batch.report["errors"] == []
+    assert client.post(url, {"action": "apply"}).status_code == 302
+    catalogue["laptop"].refresh_from_db()
+    assert str(catalogue["laptop"].weight_kg) == "1.45" and str(catalogue["laptop"].embodied_carbon_kg) == "310.00"
+    assert Asset.objects.count() == 2
+    # A figure that is not a positive number is a row error; nothing is written.
+    batch, url = run(client, b"Tag;Model;Site;Weight;Carbon\nIC-300003;Dell Latitude 5440;depot;heavy;0\n", mapping)
+    assert "Bad weight or carbon figure" in " ".join(batch.report["errors"][0]["messages"])

@@ -1,0 +1,158 @@
+"""KPI benchmark (issue 14, Must-show 5): the monthly snapshot of every KPI, the dashboard, a KPI page, the report.
+
+Seed once (kept between runs; only what is missing is added), with the
+existing generators: tickets (``tickets.demo.generate_tickets``), loans
+(``assets.loan_bench_seed``), survey answers (``benchmarks/surveys_bench.py``):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/icity_kpis_bench \\
+        nice -n 10 .venv/bin/python benchmarks/kpis_bench.py --tickets 1000000 --loans 200000 --answers 500000
+
+Then it measures, last month:
+- the snapshot of all KPIs (recompute), in a child process: wall time and peak RSS (targets 60 s, 300 MB);
+- the dashboard and one KPI page through Django's test client, as a manager: p95 (targets 200 / 300 ms);
+- the monthly report build (PDF and XLSX, French and Dutch): wall time (target 20 s).
+"""
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icity.settings")
+os.environ.setdefault("OUTBOX_POKE_ON_COMMIT", "0")
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-production-0123456789abcdef")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("ICITY_TESTING", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from icity.models import User  # noqa: E402
+from icity.roles import Role  # noqa: E402
+from kpis.definitions.base import BRUSSELS, Period  # noqa: E402
+
+
+def last_month():
+    return Period.of(timezone.localtime(timezone.now(), BRUSSELS).date()).previous().month
+
+
+def seed(tickets: int, loans: int, answers: int) -> None:
+    from assets.loan_bench_seed import seed_loans_bench
+    from icity.demo import seed_people
+    from tickets.demo import generate_tickets, seed_reference_data
+    from tickets.models import Ticket
+
+    rng = random.Random("icity-kpis-bench")
+    if User.objects.count() < 50:
+        seed_people(rng=rng)
+    seed_reference_data(rng=rng)
+    missing = tickets - Ticket.objects.count()
+    if missing > 0:
+        started = time.monotonic()
+        generate_tickets(count=missing, rng=rng, batch_size=5000)
+        print(f"tickets: +{missing} in {time.monotonic() - started:.0f} s")
+    started = time.monotonic()
+    made = seed_loans_bench(loans=loans, active=loans // 10, rng=rng)
+    print(f"loans: +{made} in {time.monotonic() - started:.0f} s")
+    sys.argv = [sys.argv[0]]
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import surveys_bench  # the survey benchmark's loader: one closed campaign with ``answers`` answers
+
+    surveys_bench.load(answers, reset=False)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def snapshot_child() -> None:
+    """Runs in its own process so its peak RSS is the snapshot's alone."""
+    from kpis.services import kpis_snapshot_month
+
+    started = time.perf_counter()
+    result = kpis_snapshot_month(month=last_month(), recompute=True, reason="benchmark")
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"RESULT {elapsed:.1f} {peak:.0f} {result.values}")
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+
+
+def timed_pages(client: Client, url: str, runs: int) -> tuple[int, float, float]:
+    status = client.get(url).status_code  # warm-up
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+    return status, statistics.median(timings), p95(timings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--loans", type=int, default=200_000)
+    parser.add_argument("--answers", type=int, default=500_000)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--skip-seed", action="store_true")
+    parser.add_argument("--dashboard-url", default="/kpis/")
+    parser.add_argument("--kpi-url", default="/kpis/kpi/HD08/")
+    parser.add_argument("--child", choices=["snapshot"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child == "snapshot":
+        snapshot_child()
+        return
+    if connection.vendor != "postgresql":
+        sys.exit("Run against PostgreSQL (DATABASE_URL=postgres://…/icity_kpis_bench).")
+    if not args.skip_seed:
+        seed(args.tickets, args.loans, args.answers)
+    from assets.models import LoanLine
+    from surveys.models import Answer
+    from tickets.models import Ticket
+
+    print(
+        f"data: {Ticket.objects.count()} tickets, {LoanLine.objects.count()} loan lines, {Answer.objects.count()} answers"
+    )
+    print(f"load average before: {os.getloadavg()}")
+
+    child = subprocess.run(
+        [sys.executable, __file__, "--child", "snapshot"], capture_output=True, text=True, check=True, env=os.environ
+    )
+    line = next(row for row in child.stdout.splitlines() if row.startswith("RESULT"))
+    _tag, seconds, peak, values = line.split()
+    print(f"monthly snapshot of all KPIs: {seconds} s, peak RSS {peak} MB, {values} values (targets 60 s, 300 MB)")
+
+    manager = User.objects.filter(groups__name=Role.MANAGER).first()
+    client = Client()
+    client.force_login(manager)
+    for label, url, target in (("dashboard", args.dashboard_url, 200), ("KPI page", args.kpi_url, 300)):
+        status, median, high = timed_pages(client, url, args.runs)
+        print(f"{label} {url}: HTTP {status}, median {median:.0f} ms, p95 {high:.0f} ms (target {target} ms)")
+
+    from kpis.models import MonthlyReport
+    from kpis.report_services import report_prepare
+
+    month = last_month()
+    MonthlyReport.objects.filter(month=month, status="draft").delete()
+    started = time.perf_counter()
+    report_prepare(month=month)
+    print(f"monthly report build (PDF + XLSX, FR + NL): {time.perf_counter() - started:.1f} s (target 20 s)")
+    print(f"load average after: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()
