@@ -2,7 +2,7 @@
 
 Seed once (kept between runs; only what is missing is added), with the
 existing generators: tickets (``tickets.demo.generate_tickets``), loans
-(``assets.loan_bench_seed``), survey answers (``benchmarks/surveys_bench.py``):
+(``loans.bench_seed``), survey answers (``benchmarks/surveys_bench.py``):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/icity_kpis_bench \\
         nice -n 10 .venv/bin/python benchmarks/kpis_bench.py --tickets 1000000 --loans 200000 --answers 500000
@@ -50,8 +50,8 @@ def last_month():
 
 
 def seed(tickets: int, loans: int, answers: int) -> None:
-    from assets.loan_bench_seed import seed_loans_bench
     from icity.demo import seed_people
+    from loans.bench_seed import seed_loans_bench
     from tickets.demo import generate_tickets, seed_reference_data
     from tickets.models import Ticket
 
@@ -120,7 +120,7 @@ def main() -> None:
         sys.exit("Run against PostgreSQL (DATABASE_URL=postgres://…/icity_kpis_bench).")
     if not args.skip_seed:
         seed(args.tickets, args.loans, args.answers)
-    from assets.models import LoanLine
+    from loans.models import LoanLine
     from surveys.models import Answer
     from tickets.models import Ticket
 

@@ -17,19 +17,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from assets.models import (
-    Asset,
-    AssetEvent,
-    DeliveryRun,
-    EquipmentRequest,
-    Loan,
-    LoanLine,
-    ProductModel,
-    RequestLine,
-    StockLevel,
-    StockMovement,
-)
+from assets.models import Asset, AssetEvent, ProductModel, StockLevel, StockMovement
 from icity.models import Site
+from loans.models import DeliveryRun, EquipmentRequest, Loan, LoanLine, RequestLine
 
 from .definitions.base import BRUSSELS, Period
 from .report_models import MonthlyReport, ReportRecipient

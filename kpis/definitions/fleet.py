@@ -12,7 +12,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from assets.models import Asset, AssetEvent, AssetStatus, LoanLine
+from assets.models import Asset, AssetEvent, AssetStatus
+from loans.models import LoanLine
 
 from ._ops import count_value, dec, label, ratio_value, scope_counts, scope_ratios
 from .base import Kpi, Period, Value, register

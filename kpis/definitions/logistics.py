@@ -13,7 +13,8 @@ from django.db.models import Value as V
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from assets.models import DeliveryRun, EquipmentRequest, LoanLine, Recovery, RequestLine, StockMovement
+from assets.models import StockMovement
+from loans.models import DeliveryRun, EquipmentRequest, LoanLine, Recovery, RequestLine
 from tickets import sla
 
 from ._ops import count_value, dec, due_before, label, median_value, ratio_value, scope_counts, scope_ratios

@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from assets.models import LoanLine
+from loans.models import LoanLine
 from schools.models import Appointment, PupilLoan, ReconJob
 
 from ._ops import count_value, ratio_value, scope_counts, scope_ratios

@@ -8,8 +8,9 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from assets.models import Asset, AssetEvent, Category, Loan, LoanLine, Manufacturer, ProductModel
+from assets.models import Asset, AssetEvent, Category, Manufacturer, ProductModel
 from kpis.definitions.base import Period
+from loans.models import Loan, LoanLine
 from tests.factories import SiteFactory
 
 BRUSSELS = ZoneInfo("Europe/Brussels")

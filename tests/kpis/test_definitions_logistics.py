@@ -9,8 +9,9 @@ from decimal import Decimal
 
 import pytest
 
-from assets.models import DeliveryRun, EquipmentRequest, Kit, Recovery, RequestLine, StockLevel, StockMovement
+from assets.models import Kit, StockLevel, StockMovement
 from kpis.definitions import logistics as lg
+from loans.models import DeliveryRun, EquipmentRequest, Recovery, RequestLine
 from schools.models import ReturnCampaign
 from tests.factories import DepartmentFactory, SiteFactory, make_user
 from tests.kpis.ops_data import (
