@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tickets.email_intake import email_ingest
+from tickets.mail.intake import email_ingest
 from tickets.models import Attachment, Ticket, TimelineEvent
 from tickets.uploads import check_upload
 
