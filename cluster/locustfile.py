@@ -109,7 +109,7 @@ class Staff(Person):
     weight = 9
     pool = _staff
 
-    @task(2)
+    @task(1)
     def open_ticket_with_attachment(self):
         with self.client.post(
             "/api/v1/tickets/",
