@@ -264,7 +264,7 @@ def test_postgres_restarted_during_traffic_and_while_idle(clean):
     with Traffic(stack, "pg-busy") as traffic:
         time.sleep(5)
         stack.postgres.restart()
-        time.sleep(10)
+        time.sleep(15)
     during = traffic.errors(allowed=(503,))
     mail = _wait_opened_delivered(stack, traffic, 180)
     busy = {
