@@ -10,6 +10,7 @@ owning app resolves when the message is sent, never bytes copied into the row.
 """
 
 import fcntl
+import hashlib
 import logging
 import smtplib
 import threading
@@ -418,7 +419,9 @@ def _drain_lock():
                 except (OperationalError, InterfaceError):
                     pass  # the connection died, and the lock with it
         return
-    path = Path(settings.VAR_DIR) / "outbox-drain.lock"
+    # One lock per database: processes sharing var/ but not the database (test workers) never wait on each other.
+    name = hashlib.sha256(str(db_connection.settings_dict["NAME"]).encode()).hexdigest()[:16]
+    path = Path(settings.VAR_DIR) / f"outbox-drain-{name}.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a") as handle:
         try:

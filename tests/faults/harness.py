@@ -16,6 +16,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from collections import Counter
 from pathlib import Path
 
@@ -115,6 +116,14 @@ class Redis:
             self.process = None
 
 
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=20) as response:
+            return response.status == 200
+    except Exception:
+        return False
+
+
 def _port_open(port: int) -> bool:
     with socket.socket() as probe:
         probe.settimeout(0.5)
@@ -171,6 +180,8 @@ class Sink:
     def _stop_hanging(self):
         if self.hang_socket is not None:
             sock, self.hang_socket = self.hang_socket, None
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
             sock.close()
             for conn in self.held:
                 conn.close()
@@ -244,6 +255,9 @@ class Stack:
         )  # fmt: skip
         if kind == "web":
             wait_for(lambda: _port_open(WEB_PORT), 60, "gunicorn")
+            # Both workers have imported the app and answered once (traffic measures faults, not boot time).
+            wait_for(lambda: sum(_answers(f"http://127.0.0.1:{WEB_PORT}/accounts/login/") for _ in range(4)) == 4,
+                     90, "gunicorn answering")  # fmt: skip
 
     def kill9(self, name: str):
         process = self.processes.pop(name)
