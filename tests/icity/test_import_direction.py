@@ -26,11 +26,7 @@ MAY_IMPORT = {
 APPS = set(MAY_IMPORT)
 
 # Known pairs of modules that import each other, each with the reason it is tolerated for now.
-KNOWN_CYCLES = {
-    # The outbox imports its Celery task module to queue the drain, and the tasks import the outbox.
-    # Removed when the outbox branch lands (it passes the task in instead).
-    frozenset({"icity.outbox", "icity.tasks"}),
-}
+KNOWN_CYCLES: set[frozenset[str]] = set()
 
 
 def _module_name(path: Path) -> str:
