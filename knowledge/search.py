@@ -41,12 +41,12 @@ def query_words(query: str) -> list[str]:
     return WORD.findall((query or "")[:MAX_QUERY])[:MAX_WORDS]
 
 
-def tsquery_text(words: list[str]) -> str:
-    """``'a' | 'b' | 'c':*``: the words come from ``\\w+`` so they hold no quote or operator."""
+def tsquery_text(words: list[str], operator: str = " | ") -> str:
+    """``'a' & 'b' & 'c':*``: the words come from ``\\w+`` so they hold no quote or operator."""
     parts = [f"'{word}'" for word in words]
     if parts:
         parts[-1] += ":*"
-    return " | ".join(parts)
+    return operator.join(parts)
 
 
 def search(user, query: str, *, limit: int = 10, snippets: bool = True) -> list[Hit]:
@@ -66,7 +66,9 @@ def search(user, query: str, *, limit: int = 10, snippets: bool = True) -> list[
     return hits
 
 
-_POSTGRES_SQL = """
+# Every word (the last one a prefix): one GIN scan on the OR of the three languages' queries,
+# each row then checked against its own language's query.
+_ALL_WORDS_SQL = """
 SELECT t.id, t.article_id,
   2 * ts_rank(t.search_vector, CASE t.language WHEN 'fr' THEN qfr WHEN 'nl' THEN qnl ELSE qen END)
   + word_similarity(%(plain)s, t.title_plain) AS score
@@ -74,9 +76,22 @@ FROM knowledge_translation t
 JOIN knowledge_article a ON a.id = t.article_id,
   to_tsquery('kb_french', %(tsq)s) qfr, to_tsquery('kb_dutch', %(tsq)s) qnl, to_tsquery('kb_english', %(tsq)s) qen
 WHERE a.status = %(status)s AND a.audience = ANY(%(audiences)s)
-  AND ((t.language = 'fr' AND t.search_vector @@ qfr)
-    OR (t.language = 'nl' AND t.search_vector @@ qnl)
-    OR (t.language = 'en' AND t.search_vector @@ qen)
+  AND t.search_vector @@ (qfr || qnl || qen)
+  AND t.search_vector @@ CASE t.language WHEN 'fr' THEN qfr WHEN 'nl' THEN qnl ELSE qen END
+ORDER BY score DESC, t.id
+LIMIT %(limit)s
+"""
+# Fallback when too few texts hold every word: any word, or a title close to the query (a typo).
+_ANY_WORD_SQL = """
+SELECT t.id, t.article_id,
+  2 * ts_rank(t.search_vector, CASE t.language WHEN 'fr' THEN qfr WHEN 'nl' THEN qnl ELSE qen END)
+  + word_similarity(%(plain)s, t.title_plain) AS score
+FROM knowledge_translation t
+JOIN knowledge_article a ON a.id = t.article_id,
+  to_tsquery('kb_french', %(tsq)s) qfr, to_tsquery('kb_dutch', %(tsq)s) qnl, to_tsquery('kb_english', %(tsq)s) qen
+WHERE a.status = %(status)s AND a.audience = ANY(%(audiences)s)
+  AND ((t.search_vector @@ (qfr || qnl || qen)
+        AND t.search_vector @@ CASE t.language WHEN 'fr' THEN qfr WHEN 'nl' THEN qnl ELSE qen END)
     OR t.title_plain %%> %(plain)s)
 ORDER BY score DESC, t.id
 LIMIT %(limit)s
@@ -97,16 +112,20 @@ def _best_per_article(rows, limit: int) -> list[tuple[int, float]]:
 
 
 def _ranked_postgres(words: list[str], audiences: list[str], limit: int) -> list[tuple[int, float]]:
+    """Texts holding every word first; only when they are too few, texts holding any word or a close title."""
     params = {
-        "tsq": tsquery_text(words),
         "plain": unaccent(" ".join(words)),
         "status": ArticleStatus.PUBLISHED,
         "audiences": [str(value) for value in audiences],
         "limit": limit * 3,  # a few languages of the same article may match
     }
     with connection.cursor() as cursor:
-        cursor.execute(_POSTGRES_SQL, params)
-        return _best_per_article(cursor.fetchall(), limit)
+        cursor.execute(_ALL_WORDS_SQL, {**params, "tsq": tsquery_text(words, " & ")})
+        rows = cursor.fetchall()
+        if len({row[1] for row in rows}) < limit:
+            cursor.execute(_ANY_WORD_SQL, {**params, "tsq": tsquery_text(words, " | ")})
+            rows += cursor.fetchall()
+    return _best_per_article(rows, limit)
 
 
 def _ranked_fallback(words: list[str], audiences: list[str], limit: int) -> list[tuple[int, float]]:
