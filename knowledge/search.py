@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
+from django.utils.translation import get_language
 
 from .access import audiences_for
 from .models import ArticleStatus, Translation
@@ -52,12 +53,15 @@ def tsquery_text(words: list[str], operator: str = " | ") -> str:
     return operator.join(parts)
 
 
-def search(user, query: str, *, limit: int = 10, snippets: bool = True) -> list[Hit]:
+def search(user, query: str, *, limit: int = 10, snippets: bool = True, language: str | None = None) -> list[Hit]:
+    """Published articles of the person's audience, best first; of each article the text in the
+    reader's language is preferred when it matches about as well as another language's."""
     words = query_words(query)
     if not words or not user.is_authenticated:
         return []
     if connection.vendor == "postgresql":
-        ranked = _ranked_postgres(words, audiences_for(user), limit)
+        reader = language or get_language() or "fr"
+        ranked = _ranked_postgres(words, audiences_for(user), limit, reader)
     else:
         ranked = _ranked_fallback(words, audiences_for(user), limit)
     if not ranked:
@@ -78,7 +82,8 @@ WITH q AS (
          to_tsquery('kb_english', %(tsq)s) AS qen
 )
 SELECT c.id, c.article_id,
-  2 * ts_rank(c.search_vector, CASE c.language WHEN 'fr' THEN q.qfr WHEN 'nl' THEN q.qnl ELSE q.qen END)
+  (c.language = %(reader)s)::int * 0.2
+  + 2 * ts_rank(c.search_vector, CASE c.language WHEN 'fr' THEN q.qfr WHEN 'nl' THEN q.qnl ELSE q.qen END)
   + word_similarity(%(plain)s, c.title_plain) AS score
 FROM q, (
   SELECT t.id, t.article_id, t.language, t.search_vector, t.title_plain
@@ -111,7 +116,7 @@ def _best_per_article(rows, limit: int) -> list[tuple[int, float]]:
     return ranked
 
 
-def _ranked_postgres(words: list[str], audiences: list[str], limit: int) -> list[tuple[int, float]]:
+def _ranked_postgres(words: list[str], audiences: list[str], limit: int, reader: str) -> list[tuple[int, float]]:
     """Texts holding every word first; when too few, texts holding any word; then titles close to the query (typos)."""
     params = {
         "plain": unaccent(" ".join(words)),
@@ -119,6 +124,7 @@ def _ranked_postgres(words: list[str], audiences: list[str], limit: int) -> list
         "audiences": [str(value) for value in audiences],
         "limit": limit * 3,  # a few languages of the same article may match
         "candidates": CANDIDATES,
+        "reader": reader,
     }
     rows: list = []
     with connection.cursor() as cursor:
