@@ -146,7 +146,7 @@ def article_edit(request, article_id: int):
         "files": list(article.files.order_by("created_at")),
         "stats": _stats(article),
         "can_publish": article.owner_id != request.user.pk,
-        "languages": LANGUAGES,
+        "kb_languages": LANGUAGES,
     }
     return render(request, "knowledge/article_edit.html", context, status=400 if request.method == "POST" else 200)
 
@@ -160,7 +160,7 @@ def article_status(request, article_id: int):
         messages.error(request, _("Unknown state."))
         return redirect("knowledge:edit", article.pk)
     try:
-        services.article_transition(article=article, actor=request.user, to=form.cleaned_data["to"])
+        article = services.article_transition(article=article, actor=request.user, to=form.cleaned_data["to"])
     except ValidationError as error:
         messages.error(request, _errors(error))
     else:

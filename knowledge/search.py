@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
+from django.utils.translation import get_language
 
 from .access import audiences_for
 from .models import ArticleStatus, Translation
@@ -24,6 +25,7 @@ from .rendering import SNIPPET_CLOSE, SNIPPET_OPEN, excerpt, highlight, unaccent
 
 CONFIGS = {"fr": "kb_french", "nl": "kb_dutch", "en": "kb_english"}
 MAX_WORDS = 8
+MIN_PREFIX = 3
 MAX_QUERY = 200
 WORD = re.compile(r"\w+", re.UNICODE)
 HEADLINE_OPTIONS = f"StartSel={SNIPPET_OPEN}, StopSel={SNIPPET_CLOSE}, MaxWords=28, MinWords=10, MaxFragments=1"
@@ -41,20 +43,25 @@ def query_words(query: str) -> list[str]:
     return WORD.findall((query or "")[:MAX_QUERY])[:MAX_WORDS]
 
 
-def tsquery_text(words: list[str]) -> str:
-    """``'a' | 'b' | 'c':*``: the words come from ``\\w+`` so they hold no quote or operator."""
+def tsquery_text(words: list[str], operator: str = " | ") -> str:
+    """``'a' & 'b' & 'c':*``: the words come from ``\\w+`` so they hold no quote or operator."""
+    if len(words) > 1 and len(words[-1]) < MIN_PREFIX:
+        words = words[:-1]  # still typing: a one- or two-letter prefix matches half the index
     parts = [f"'{word}'" for word in words]
-    if parts:
+    if parts and len(words[-1]) >= MIN_PREFIX:
         parts[-1] += ":*"
-    return " | ".join(parts)
+    return operator.join(parts)
 
 
-def search(user, query: str, *, limit: int = 10, snippets: bool = True) -> list[Hit]:
+def search(user, query: str, *, limit: int = 10, snippets: bool = True, language: str | None = None) -> list[Hit]:
+    """Published articles of the person's audience, best first; of each article the text in the
+    reader's language is preferred when it matches about as well as another language's."""
     words = query_words(query)
     if not words or not user.is_authenticated:
         return []
     if connection.vendor == "postgresql":
-        ranked = _ranked_postgres(words, audiences_for(user), limit)
+        reader = language or get_language() or "fr"
+        ranked = _ranked_postgres(words, audiences_for(user), limit, reader)
     else:
         ranked = _ranked_fallback(words, audiences_for(user), limit)
     if not ranked:
@@ -66,21 +73,34 @@ def search(user, query: str, *, limit: int = 10, snippets: bool = True) -> list[
     return hits
 
 
-_POSTGRES_SQL = """
-SELECT t.id, t.article_id,
-  2 * ts_rank(t.search_vector, CASE t.language WHEN 'fr' THEN qfr WHEN 'nl' THEN qnl ELSE qen END)
-  + word_similarity(%(plain)s, t.title_plain) AS score
-FROM knowledge_translation t
-JOIN knowledge_article a ON a.id = t.article_id,
-  to_tsquery('kb_french', %(tsq)s) qfr, to_tsquery('kb_dutch', %(tsq)s) qnl, to_tsquery('kb_english', %(tsq)s) qen
-WHERE a.status = %(status)s AND a.audience = ANY(%(audiences)s)
-  AND ((t.language = 'fr' AND t.search_vector @@ qfr)
-    OR (t.language = 'nl' AND t.search_vector @@ qnl)
-    OR (t.language = 'en' AND t.search_vector @@ qen)
-    OR t.title_plain %%> %(plain)s)
-ORDER BY score DESC, t.id
+# Ranking reads every matching text, so a very common word would rank thousands: at most
+# CANDIDATES texts are ranked (the GIN scan's first ones). A help centre rarely gets near it.
+CANDIDATES = 600
+_SQL = """
+WITH q AS (
+  SELECT to_tsquery('kb_french', %(tsq)s) AS qfr, to_tsquery('kb_dutch', %(tsq)s) AS qnl,
+         to_tsquery('kb_english', %(tsq)s) AS qen
+)
+SELECT c.id, c.article_id,
+  (c.language = %(reader)s)::int * 0.2
+  + 2 * ts_rank(c.search_vector, CASE c.language WHEN 'fr' THEN q.qfr WHEN 'nl' THEN q.qnl ELSE q.qen END)
+  + word_similarity(%(plain)s, c.title_plain) AS score
+FROM q, (
+  SELECT t.id, t.article_id, t.language, t.search_vector, t.title_plain
+  FROM knowledge_translation t JOIN knowledge_article a ON a.id = t.article_id, q
+  WHERE a.status = %(status)s AND a.audience = ANY(%(audiences)s) AND ({match})
+  LIMIT %(candidates)s
+) c
+ORDER BY score DESC, c.id
 LIMIT %(limit)s
 """
+# One GIN scan on the OR of the three languages' queries, each row then checked against its own language's.
+_WORDS = (
+    "t.search_vector @@ (q.qfr || q.qnl || q.qen) AND t.search_vector @@ "
+    "CASE t.language WHEN 'fr' THEN q.qfr WHEN 'nl' THEN q.qnl ELSE q.qen END"
+)
+_ALL_WORDS_SQL = _SQL.format(match=_WORDS)
+_TITLE_SQL = _SQL.format(match="t.title_plain %%> %(plain)s")
 
 
 def _best_per_article(rows, limit: int) -> list[tuple[int, float]]:
@@ -96,17 +116,26 @@ def _best_per_article(rows, limit: int) -> list[tuple[int, float]]:
     return ranked
 
 
-def _ranked_postgres(words: list[str], audiences: list[str], limit: int) -> list[tuple[int, float]]:
+def _ranked_postgres(words: list[str], audiences: list[str], limit: int, reader: str) -> list[tuple[int, float]]:
+    """Texts holding every word first; when too few, texts holding any word; then titles close to the query (typos)."""
     params = {
-        "tsq": tsquery_text(words),
         "plain": unaccent(" ".join(words)),
         "status": ArticleStatus.PUBLISHED,
         "audiences": [str(value) for value in audiences],
         "limit": limit * 3,  # a few languages of the same article may match
+        "candidates": CANDIDATES,
+        "reader": reader,
     }
+    rows: list = []
     with connection.cursor() as cursor:
-        cursor.execute(_POSTGRES_SQL, params)
-        return _best_per_article(cursor.fetchall(), limit)
+        for sql, operator in ((_ALL_WORDS_SQL, " & "), (_ALL_WORDS_SQL, " | "), (_TITLE_SQL, " | ")):
+            if operator == " | " and sql is _ALL_WORDS_SQL and len(words) == 1:
+                continue  # one word: "any" is "every"
+            cursor.execute(sql, {**params, "tsq": tsquery_text(words, operator)})
+            rows += cursor.fetchall()
+            if len({row[1] for row in rows}) >= limit:
+                break
+    return _best_per_article(rows, limit)
 
 
 def _ranked_fallback(words: list[str], audiences: list[str], limit: int) -> list[tuple[int, float]]:

@@ -51,7 +51,7 @@ def help_centre(request):
         articles = with_translations(visible.filter(category=category).order_by("-updated_at", "-pk"))
         page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = shown(page.object_list)
-        context["page"] = page
+        context |= {"page": page, "query_string": f"category={category.pk}"}
     else:
         counts = visible.filter(category__isnull=False).values("category").annotate(total=Count("pk")).order_by()
         totals = {row["category"]: row["total"] for row in counts}

@@ -6,6 +6,11 @@
   var title = document.getElementById("id_title");
   if (box && title) {
     var list = box.querySelector("ul");
+    // Right under the subject, where the person is looking (the page puts it after the fields).
+    var field = title.closest(".field");
+    if (field) {
+      field.insertAdjacentElement("afterend", box);
+    }
     var url = box.getAttribute("data-suggest-url");
     var session = box.getAttribute("data-session");
     var timer = null;
