@@ -5,6 +5,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -125,3 +126,8 @@ def server_error(request):
 
 def admin_health_panel(request) -> dict:
     return {"health": system_health()}
+
+
+def favicon(request):
+    """Browsers ask /favicon.ico on pages without a <link rel=icon> (PDFs, files)."""
+    return redirect(static("icity/favicon.ico"), permanent=True)
