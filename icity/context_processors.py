@@ -22,7 +22,9 @@ def navigation(request) -> dict:
         if any(known["url"] == url for known in items):
             continue  # two entries for one page (agent and manager): the first, by order, wins
         items.append({"label": item.label, "url": url, "current": False})
-    # One entry is current: the one whose address is the longest start of this page's.
+    # One entry is current: the one a view names (request.nav_current: the agent's ticket page
+    # belongs to the queue), else the one whose address is the longest start of this page's.
+    path = getattr(request, "nav_current", None) or path
     matches = [
         known for known in items if path == known["url"] or (known["url"] != "/" and path.startswith(known["url"]))
     ]

@@ -246,6 +246,7 @@ def ticket_detail(request, reference: str):
     }
     if reads_as_staff(request.user, ticket):
         context["reader_only"] = not agent  # a support manager reading their team's ticket
+        request.nav_current = reverse("tickets:queue")  # the menu marks the queue, not "My tickets"
         return render(request, "tickets/agent_detail.html", {**context, **_agent_context(request, ticket)})
     context["comment_form"] = CommentForm()
     context["linked_assets"] = list(ticket.linked_assets.select_related("model").order_by("tag"))
