@@ -456,7 +456,12 @@ def queue(request):
             "page": page,
             "rows": rows,
             "view": view,
-            "views": [(key, label, counts.get(key)) for key, (label, _q) in views.items()],
+            "views": [
+                (key, label, counts.get(key))
+                for key, (label, _q) in views.items()
+                # A support manager is not assigned tickets nor a member of the teams they lead.
+                if agent or key not in ("mine", "unassigned")
+            ],
             "query_string": params.urlencode(),
             "sort_query": sort_params.urlencode(),
             "sort": data.get("sort") or "priority",
