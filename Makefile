@@ -1,13 +1,15 @@
 # icity — two commands: `make run` and `make test`.
 PYTHON ?= python3.11
 VENV := .venv
+PORT ?= 8000
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
 .PHONY: run test setup setup-dev migrate translations messages static demo lint format e2e bench clean cluster cluster-test faults
 
+# `make run PORT=8100`: SITE_URL (links in emails) follows the port unless it is set.
 run: setup migrate translations static demo
-	$(PY) manage.py run_all
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(PY) manage.py run_all --bind 127.0.0.1:$(PORT)
 
 test: setup-dev translations
 	$(VENV)/bin/ruff check .

@@ -19,8 +19,17 @@ def navigation(request) -> dict:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        current = path == url or (url != "/" and path.startswith(url))
-        items.append({"label": item.label, "url": url, "current": current})
+        if any(known["url"] == url for known in items):
+            continue  # two entries for one page (agent and manager): the first, by order, wins
+        items.append({"label": item.label, "url": url, "current": False})
+    # One entry is current: the one a view names (request.nav_current: the agent's ticket page
+    # belongs to the queue), else the one whose address is the longest start of this page's.
+    path = getattr(request, "nav_current", None) or path
+    matches = [
+        known for known in items if path == known["url"] or (known["url"] != "/" and path.startswith(known["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda known: len(known["url"]))["current"] = True
     return {
         "nav_items": items,
         "user_roles": held,

@@ -145,7 +145,10 @@ LAST_NAMES = [
 DEMO_ACCOUNTS = [
     ("requester", "Régine", "Dewulf", [Role.REQUESTER], "urbanisme", Language.FRENCH),
     ("agent", "Alex", "Vandamme", [Role.REQUESTER, Role.AGENT], "icity", Language.FRENCH),
+    ("agent2", "Inès", "Claes", [Role.REQUESTER, Role.AGENT], "icity", Language.DUTCH),
     ("logistics", "Lucas", "Verstraeten", [Role.REQUESTER, Role.LOGISTICS], "icity", Language.DUTCH),
+    # A second logistics person: the school programme's QA is signed by someone else than the technician.
+    ("logistics2", "Sofia", "Moreau", [Role.REQUESTER, Role.LOGISTICS], "icity", Language.FRENCH),
     ("manager", "Marie", "Lambert", [Role.REQUESTER, Role.MANAGER], "urbanisme", Language.FRENCH),
     ("school", "Samira", "Haddad", [Role.SCHOOL_CONTACT], "instruction", Language.FRENCH),
     ("admin", "Ada", "Admin", [Role.REQUESTER, Role.ADMIN], "icity", Language.ENGLISH),

@@ -13,6 +13,7 @@ icity_patterns = [
     path("", views.home, name="home"),
     path("home/<slug:role>/", views.role_home, name="role-home"),
     path("language/", views.set_language, name="set-language"),
+    path("favicon.ico", views.favicon),
     path("ops/mail/", views.mail_outbox, name="mail-outbox"),
     path("ops/mail/<str:name>", views.mail_message, name="mail-message"),
 ]

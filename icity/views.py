@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.crypto import constant_time_compare
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
@@ -177,3 +178,8 @@ def database_unavailable(request) -> HttpResponse:
 
 def admin_health_panel(request) -> dict:
     return {"health": system_health()}
+
+
+def favicon(request):
+    """Browsers ask /favicon.ico on pages without a <link rel=icon> (PDFs, files)."""
+    return redirect(static("icity/favicon.ico"), permanent=True)

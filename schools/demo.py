@@ -92,7 +92,11 @@ TERMS_NL = (
 def seed_schools(*, rng: random.Random, stdout=None, **kwargs) -> None:
     User = get_user_model()
     technician = User.objects.filter(email="logistics@icity.example").first()
-    reviewer = User.objects.filter(email="admin@icity.example").first()
+    # Four eyes: a second logistics person signs the QA off (the admin in older demo data).
+    reviewer = (
+        User.objects.filter(email="logistics2@icity.example").first()
+        or User.objects.filter(email="admin@icity.example").first()
+    )
     contact = User.objects.filter(email="school@icity.example").first()
     site = Site.objects.filter(kind=Site.Kind.COLLECTION_POINT).order_by("pk").first()
     point, _created = CollectionPoint.objects.get_or_create(

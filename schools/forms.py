@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from assets.models import Condition
 
@@ -131,15 +133,19 @@ class SlotGenerateForm(forms.Form):
         return data
 
 
+def _slot_label(slot) -> str:
+    places = ngettext("%(count)d place left", "%(count)d places left", slot.free) % {"count": slot.free}
+    when = date_format(timezone.localtime(slot.starts_at), "SHORT_DATETIME_FORMAT")
+    return f"{when} – {slot.point.name} · {places}"
+
+
 class SlotChoiceForm(forms.Form):
     slot = forms.ModelChoiceField(label=_("Time slot"), queryset=Slot.objects.none(), empty_label=None)
 
     def __init__(self, *args, slots=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slot"].queryset = slots if slots is not None else Slot.objects.none()
-        self.fields["slot"].label_from_instance = lambda slot: (
-            f"{timezone.localtime(slot.starts_at):%d/%m %H:%M} – {slot.point.name} ({slot.free})"
-        )
+        self.fields["slot"].label_from_instance = _slot_label
 
 
 class StationSearchForm(forms.Form):

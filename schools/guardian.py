@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -18,7 +18,7 @@ from . import services
 from .forms import SlotChoiceForm
 from .models import Allocation, Appointment, GuardianLanguage
 from .services import ProgrammeError, SlotFull
-from .views import bookable_slots
+from .views import bookable_slots, slot_days
 
 
 def _language(request, pupil) -> str:
@@ -59,15 +59,14 @@ def guardian_booking(request, token: str):
             error, status, response = _act(request, link, appointment, language, here)
         if response is not None:
             return response
-    days: dict = {}
-    for slot in bookable_slots()[:200] if allocation else []:
-        days.setdefault(timezone.localtime(slot.starts_at).date(), []).append(slot)
+    days, several_points = slot_days(bookable_slots()[:200] if allocation else [])
     context = {
         "pupil": pupil,
         "school": pupil.school,
         "allocation": allocation,
         "appointment": appointment,
-        "days": list(days.items()),
+        "days": days,
+        "several_points": several_points,
         "error": error,
         "done": request.GET.get("done") == "1",
         "here": here,

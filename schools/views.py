@@ -45,6 +45,7 @@ from .forms import (
 )
 from .imports import pupil_import
 from .models import Allocation, Appointment, Pupil, ReconJob, ReconStep, Slot
+from .models.programme import EligibilityReason
 from .models.reconditioning import OPEN_STEPS
 from .services import ProgrammeError, SlotPlan
 
@@ -175,8 +176,10 @@ def pupil_detail(request, pk: int):
     appointment = pupil.appointments.filter(status=Appointment.Status.BOOKED).select_related("slot__point").first()
     events = pupil.events.select_related("actor").order_by("-at", "-pk")[:50]
     slot_form = None
+    days, several_points = [], False
     if allocation and allocation.status == Allocation.Status.RESERVED:
         slot_form = SlotChoiceForm(slots=bookable_slots())
+        days, several_points = slot_days(bookable_slots()[:200])
     context = {
         "pupil": pupil,
         "allocation": allocation,
@@ -185,6 +188,8 @@ def pupil_detail(request, pk: int):
         "is_staff": is_programme_staff(request.user),
         "refuse_form": RefuseForm(),
         "slot_form": slot_form,
+        "days": days,
+        "several_points": several_points,
         "access_log": pupil.access_logs.select_related("user").order_by("-at")[:20]
         if is_programme_staff(request.user)
         else None,
@@ -244,6 +249,16 @@ def pupil_link(request, pk: int):
     request.session[f"schools-link-{pupil.pk}"] = settings.SITE_URL + reverse("schools:guardian", args=[token])
     messages.success(request, _("A new booking link was created; older links no longer work."))
     return redirect(pupil)
+
+
+def slot_days(slots) -> tuple[list, bool]:
+    """Free slots grouped by local day, and whether they are at more than one collection point."""
+    days: dict = {}
+    points = set()
+    for slot in slots:
+        days.setdefault(timezone.localtime(slot.starts_at).date(), []).append(slot)
+        points.add(slot.point_id)
+    return list(days.items()), len(points) > 1
 
 
 def bookable_slots():
@@ -312,7 +327,8 @@ def pupil_import_view(request):
             if report.ok and not report.dry_run:
                 messages.success(request, _("%(count)d pupils registered.") % {"count": report.created})
                 return redirect("schools:home")
-    return render(request, "schools/import.html", {"form": form, "report": report})
+    context = {"form": form, "report": report, "eligibility_values": EligibilityReason.choices}
+    return render(request, "schools/import.html", context)
 
 
 # --- Programme staff: overview, allocation, reports ----------------------------------------------

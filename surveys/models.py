@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from icity.models import Department
@@ -186,9 +186,9 @@ class CampaignQuerySet(models.QuerySet):
 
 class Campaign(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        DRAFT = "draft", pgettext_lazy("campaign status", "Draft")
+        OPEN = "open", pgettext_lazy("campaign status", "Open")
+        CLOSED = "closed", pgettext_lazy("campaign status", "Closed")
 
     class AudienceKind(models.TextChoices):
         # Registered in surveys/audiences.py.
@@ -469,8 +469,8 @@ class CsatFollowUp(models.Model):
     """A low rating (1 or 2) that the team lead must look into."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("follow-up status", "Open")
+        CLOSED = "closed", pgettext_lazy("follow-up status", "Closed")
 
     rating = models.OneToOneField(
         TicketRating, verbose_name=_("rating"), on_delete=models.CASCADE, related_name="follow_up"

@@ -16,7 +16,7 @@ from icity.files import serve_file
 from icity.parsers import FormParser, JSONParser, MultiPartParser
 
 from . import services
-from .access import can_manage, get_attachment_for_user, get_ticket_for_user, is_agent, visible_tickets
+from .access import can_manage, get_attachment_for_user, get_ticket_for_user, is_agent, reads_as_staff, visible_tickets
 from .models import Attachment, Category, Comment, Team
 from .queries import ORDERINGS, QueueFilterForm, filter_queue, queue_rows
 from .serializers import (
@@ -154,7 +154,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["get", "post"])
     def comments(self, request, reference=None):
         ticket = self.get_object()
-        agent = is_agent(request.user)
+        agent = reads_as_staff(request.user, ticket)  # sees internal notes
         if request.method == "POST":
             serializer = CommentCreateSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
@@ -205,7 +205,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 raise _drf_error(error) from error
             return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
         attachments = ticket.attachments.order_by("created_at")
-        if not is_agent(request.user):
+        if not reads_as_staff(request.user, ticket):
             attachments = attachments.filter(is_internal=False)
         page = self.paginate_queryset(attachments)
         return self.get_paginated_response(AttachmentSerializer(page, many=True).data)
@@ -241,7 +241,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["get"])
     def timeline(self, request, reference=None):
         ticket = self.get_object()
-        if not is_agent(request.user):
+        if not reads_as_staff(request.user, ticket):
             raise Http404
         events = ticket.timeline.select_related("actor").order_by("created_at", "pk")
         page = self.paginate_queryset(events)

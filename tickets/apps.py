@@ -16,6 +16,7 @@ class TicketsConfig(AppConfig):
         everyone = tuple(Role.values)
         register_nav(NavItem(_("My tickets"), "tickets:mine", everyone, order=10))
         register_nav(NavItem(_("Agent workspace"), "tickets:queue", (Role.AGENT,), order=30))
+        register_nav(NavItem(_("My teams' tickets"), "tickets:queue", (Role.MANAGER,), order=31))
         register_panel(Panel(Role.REQUESTER, "tickets/_panel_my_tickets.html", views.requester_panel, order=10))
         register_panel(Panel(Role.AGENT, "tickets/_panel_queue.html", views.agent_panel, order=10))
         register_seeder(Seeder("tickets", demo.seed_tickets, order=30))

@@ -168,7 +168,11 @@ REPLIES = [
 def seed_reference_data(*, rng: random.Random | None = None) -> list[Team]:
     teams = []
     agents = list(User.objects.filter(groups__name=Role.AGENT, is_active=True).order_by("pk"))
-    demo_agent = User.objects.filter(email="agent@brucity.example").first()
+    demo_agent = User.objects.filter(email="agent@icity.example").first()
+    # The second demo agent shares "Postes de travail (niveau 2)" with the first: overlapping teams.
+    demo_agent2 = User.objects.filter(email="agent2@icity.example").first()
+    # The demo support manager leads the first two teams, so their queue is not empty.
+    demo_manager = User.objects.filter(email="manager@icity.example").first()
     manager = User.objects.filter(groups__name=Role.MANAGER, department__code="icity").first()
     for index, (name, email, auto_assign) in enumerate(TEAMS):
         team, _created = Team.objects.get_or_create(name=name, defaults={"email": email, "auto_assign": auto_assign})
@@ -176,9 +180,12 @@ def seed_reference_data(*, rng: random.Random | None = None) -> list[Team]:
         members = agents[index :: len(TEAMS)]
         if demo_agent is not None and index < 2:
             members.append(demo_agent)
+        if demo_agent2 is not None and index in (1, 2):
+            members.append(demo_agent2)
         team.members.add(*members)
-        if team.lead_id is None and (manager or members):
-            team.lead = manager or members[0]
+        lead = demo_manager if demo_manager is not None and index < 2 else manager
+        if team.lead_id is None or (lead is demo_manager and team.lead_id != lead.pk):
+            team.lead = lead or members[0]
             team.save(update_fields=["lead"])
     for parent_fr, parent_nl, child_fr, child_nl, team_index, kind, guidance_fr, guidance_nl, _titles in CATEGORIES:
         parent, _created = Category.objects.get_or_create(

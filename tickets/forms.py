@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from assets.models import Asset
@@ -38,11 +39,20 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
+def _attachment_help_text() -> str:
+    return _("Screenshots (PNG, JPEG), PDF, office documents or text; at most %(size)s each.") % {
+        "size": filesizeformat(settings.TICKETS_ATTACHMENT_MAX_BYTES)
+    }
+
+
+# Formatted when shown, in the reader's language (a "%" at import time would freeze French).
+_attachment_help = lazy(_attachment_help_text, str)
+
+
 def attachments_field() -> MultipleFileField:
     return MultipleFileField(
         label=_("Attachments"),
-        help_text=_("Screenshots (PNG, JPEG), PDF, office documents or text; at most %(size)s each.")
-        % {"size": filesizeformat(settings.TICKETS_ATTACHMENT_MAX_BYTES)},
+        help_text=_attachment_help(),
     )
 
 

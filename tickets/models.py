@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from icity.models import BilingualName
@@ -106,6 +106,27 @@ class Level(models.TextChoices):
     HIGH = "high", _("High")
 
 
+# The same level agrees with its noun in French: "impact : élevé", "urgence : élevée".
+IMPACT_WORDS = {
+    "low": pgettext_lazy("impact", "low"),
+    "medium": pgettext_lazy("impact", "medium"),
+    "high": pgettext_lazy("impact", "high"),
+}
+URGENCY_WORDS = {
+    "low": pgettext_lazy("urgency", "low"),
+    "medium": pgettext_lazy("urgency", "medium"),
+    "high": pgettext_lazy("urgency", "high"),
+}
+
+
+def priority_basis(impact: str, urgency: str) -> str:
+    """ "impact: high, urgency: high" in the active language, each word agreeing with its noun."""
+    return gettext("impact: %(impact)s, urgency: %(urgency)s") % {
+        "impact": IMPACT_WORDS.get(impact, impact),
+        "urgency": URGENCY_WORDS.get(urgency, urgency),
+    }
+
+
 class SlaPolicy(models.Model):
     """Targets for one priority, in business minutes (see tickets/sla.py)."""
 
@@ -142,14 +163,15 @@ class ReferenceCounter(models.Model):
 
 
 class Status(models.TextChoices):
-    NEW = "new", _("New")
-    IN_PROGRESS = "in_progress", _("In progress")
-    WAITING_REQUESTER = "waiting_requester", _("Waiting for the requester")
-    WAITING_THIRD_PARTY = "waiting_third_party", _("Waiting for a third party")
-    RESOLVED = "resolved", _("Resolved")
-    CLOSED = "closed", _("Closed")
-    CANCELLED = "cancelled", _("Cancelled")
-    MERGED = "merged", _("Merged")
+    # A ticket's state, an adjective ("Clôturé", "Gesloten"): its own context, not the tab or button words.
+    NEW = "new", pgettext_lazy("ticket status", "New")
+    IN_PROGRESS = "in_progress", pgettext_lazy("ticket status", "In progress")
+    WAITING_REQUESTER = "waiting_requester", pgettext_lazy("ticket status", "Waiting for the requester")
+    WAITING_THIRD_PARTY = "waiting_third_party", pgettext_lazy("ticket status", "Waiting for a third party")
+    RESOLVED = "resolved", pgettext_lazy("ticket status", "Resolved")
+    CLOSED = "closed", pgettext_lazy("ticket status", "Closed")
+    CANCELLED = "cancelled", pgettext_lazy("ticket status", "Cancelled")
+    MERGED = "merged", pgettext_lazy("ticket status", "Merged")
 
 
 OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.WAITING_REQUESTER, Status.WAITING_THIRD_PARTY)
@@ -302,6 +324,10 @@ class Ticket(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tickets:detail", args=[self.reference])
+
+    @property
+    def priority_basis(self) -> str:
+        return priority_basis(self.impact, self.urgency)
 
     @property
     def is_open(self) -> bool:

@@ -60,12 +60,12 @@ def saved_views(user, now: datetime | None = None) -> dict[str, tuple[str, Q]]:
     }
 
 
-def saved_view_counts(user) -> dict[str, int]:
-    """Counts for every saved view in one aggregate query."""
+def saved_view_counts(user, base=None) -> dict[str, int]:
+    """Counts for every saved view; `base` narrows them (a support manager's teams)."""
     # One small count per view: each is an index range scan (status, assignee, team), which on
     # 100,000 tickets is far cheaper than one aggregate with FILTER clauses over every open row.
     return {
-        key: Ticket.objects.filter(condition).count()
+        key: (Ticket.objects if base is None else base).filter(condition).count()
         for key, (_label, condition) in saved_views(user).items()
         if key != "all"
     }

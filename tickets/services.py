@@ -562,6 +562,9 @@ def comment_add(
     if not body and not uploads:
         raise ValidationError(_("Write a message or attach a file."), code="empty")
     staff_author = is_agent(author) and author.pk != ticket.requester_id
+    if not staff_author and author.pk != ticket.requester_id and not ticket.watchers.filter(pk=author.pk).exists():
+        # A support manager reads their teams' tickets but does not write on them.
+        raise ValidationError(_("Only the requester, followers and agents can reply to this ticket."), code="forbidden")
     agent = staff_author and can_manage(author, ticket)
     if staff_author and not agent and ticket.status not in FINAL_STATUSES:
         raise ValidationError(_("Only agents of this ticket's team can reply to it."), code="forbidden")

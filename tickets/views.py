@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
@@ -27,6 +27,9 @@ from .access import (
     get_attachment_for_user,
     get_ticket_for_user,
     is_agent,
+    queue_tickets,
+    reads_as_staff,
+    reads_queue,
     visible_tickets,
 )
 from .forms import (
@@ -135,7 +138,7 @@ def my_tickets(request):
         tickets = tickets.filter(
             Q(reference__iexact=query) | Q(title__icontains=query) | Q(description__icontains=query)
         )
-    tickets = tickets.select_related("assignee").order_by("-updated_at", "-pk")
+    tickets = tickets.select_related("assignee", "team").order_by("-updated_at", "-pk")
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "tickets/my_tickets.html", {"page": page, "tab": tab, "query": query})
 
@@ -235,19 +238,22 @@ def ticket_detail(request, reference: str):
             request, _("This ticket was merged into %(reference)s.") % {"reference": ticket.merged_into.reference}
         )
     loose = ticket.attachments.filter(comment__isnull=True).order_by("created_at")
-    if not agent:
+    if not reads_as_staff(request.user, ticket):
         loose = loose.filter(is_internal=False)
     context = {
         "ticket": ticket,
-        "comments": _conversation(ticket, internal=agent),
+        "comments": _conversation(ticket, internal=reads_as_staff(request.user, ticket)),
         "loose_attachments": list(loose),
         "is_requester": ticket.requester_id == request.user.pk,
         "is_watching": ticket.watchers.filter(pk=request.user.pk).exists(),
         "now": timezone.now(),
     }
-    if agent:
+    if reads_as_staff(request.user, ticket):
+        context["reader_only"] = not agent  # a support manager reading their team's ticket
+        request.nav_current = reverse("tickets:queue")  # the menu marks the queue, not "My tickets"
         return render(request, "tickets/agent_detail.html", {**context, **_agent_context(request, ticket)})
     context["comment_form"] = CommentForm()
+    context["linked_assets"] = list(ticket.linked_assets.select_related("model").order_by("tag"))
     return render(request, "tickets/detail.html", context)
 
 
@@ -419,14 +425,19 @@ def _harden(response: HttpResponse) -> HttpResponse:
 # Agent workspace ----------------------------------------------------------------
 
 
-@role_required(Role.AGENT)
+@login_required
 def queue(request):
+    """The agent queue; a support manager reads the same page for the teams they lead."""
+    if not reads_queue(request.user):
+        raise PermissionDenied
+    agent = is_agent(request.user)
     form = QueueFilterForm(request.GET or None, user=request.user)
     data = form.valid_data() if request.GET else {}
-    tickets = filter_queue(visible_tickets(request.user), data, request.user)
+    base = queue_tickets(request.user)
+    tickets = filter_queue(base, data, request.user)
     view = data.get("view") or "open"
     views = saved_views(request.user)
-    counts = saved_view_counts(request.user)
+    counts = saved_view_counts(request.user, base=None if agent else base)
     paginator = Paginator(queue_rows(tickets), PAGE_SIZE)
     capped = False
     if view in counts and not any(value for key, value in data.items() if key not in ("view", "sort")):
@@ -451,13 +462,19 @@ def queue(request):
             "page": page,
             "rows": rows,
             "view": view,
-            "views": [(key, label, counts.get(key)) for key, (label, _q) in views.items()],
+            "views": [
+                (key, label, counts.get(key))
+                for key, (label, _q) in views.items()
+                # A support manager is not assigned tickets nor a member of the teams they lead.
+                if agent or key not in ("mine", "unassigned")
+            ],
             "query_string": params.urlencode(),
             "sort_query": sort_params.urlencode(),
             "sort": data.get("sort") or "priority",
-            "bulk_form": BulkForm(),
+            "bulk_form": BulkForm() if agent else None,
             "orderings": ORDERINGS,
             "capped": capped,
+            "reader_only": not agent,
         },
     )
 

@@ -170,3 +170,10 @@ class AssetEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Asset history is immutable.")
+
+    @property
+    def summary(self) -> str:
+        """This line as a sentence in the active language (assets/history.py)."""
+        from ..history import describe
+
+        return describe(self)

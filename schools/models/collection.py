@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from icity.models import BilingualName, Site
 
@@ -62,7 +63,7 @@ class Appointment(models.Model):
         BOOKED = "booked", _("Booked")
         CANCELLED = "cancelled", _("Cancelled")
         NO_SHOW = "no_show", _("Did not come")
-        DONE = "done", _("Handed over")
+        DONE = "done", pgettext_lazy("appointment status", "Handed over")
 
     code = models.CharField(_("booking code"), max_length=12, unique=True)
     slot = models.ForeignKey(Slot, verbose_name=_("slot"), on_delete=models.PROTECT, related_name="appointments")

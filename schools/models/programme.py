@@ -4,7 +4,7 @@ from django.db.models.functions import Length, Trim
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_text_list
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from assets.models import Asset
@@ -53,7 +53,7 @@ class Pupil(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting approval")
         APPROVED = "approved", _("Approved")
-        REFUSED = "refused", _("Refused")
+        REFUSED = "refused", pgettext_lazy("pupil status", "Refused")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     school = models.ForeignKey(School, verbose_name=_("school"), on_delete=models.PROTECT, related_name="pupils")
@@ -136,7 +136,7 @@ class PupilEvent(models.Model):
         REGISTERED = "registered", _("Registered")
         UPDATED = "updated", _("Updated")
         APPROVED = "approved", _("Approved")
-        REFUSED = "refused", _("Refused")
+        REFUSED = "refused", pgettext_lazy("pupil event", "Refused")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         ALLOCATED = "allocated", _("Device allocated")
         RELEASED = "released", _("Device released")
@@ -200,7 +200,7 @@ class Allocation(models.Model):
 
     class Status(models.TextChoices):
         RESERVED = "reserved", _("Reserved")
-        HANDED_OVER = "handed_over", _("Handed over")
+        HANDED_OVER = "handed_over", pgettext_lazy("allocation status", "Handed over")
         RELEASED = "released", _("Released")
         RETURNED = "returned", _("Returned")
 

@@ -8,6 +8,10 @@ register = template.Library()
 ROW_HEIGHT = 28
 LABEL_WIDTH = 170
 BAR_WIDTH = 330
+# Room right of the longest bar for its value ("hidden (fewer ratings than the minimum)" in
+# French is the longest): the text never runs past the drawing and gets cut.
+VALUE_WIDTH = 320
+CHART_WIDTH = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
 
 
 @register.inclusion_tag("surveys/_chart.html")
@@ -34,6 +38,7 @@ def bar_chart(bars, question):
         "label_width": LABEL_WIDTH,
         "label_x": LABEL_WIDTH - 8,
         "bar_height": ROW_HEIGHT - 8,
+        "chart_width": CHART_WIDTH,
     }
 
 
@@ -76,4 +81,5 @@ def csat_chart(cells, title, chart_id="csat-chart"):
         "label_width": LABEL_WIDTH,
         "label_x": LABEL_WIDTH - 8,
         "bar_height": ROW_HEIGHT - 8,
+        "chart_width": CHART_WIDTH,
     }

@@ -83,10 +83,13 @@ def test_agent_finds_the_ticket_answers_with_a_canned_response_links_the_laptop_
         ".order_by('tag').values_list('tag', flat=True).first() or '')"
     )
     assert laptop, "the demo requester should hold a laptop"
+    equipment = page.locator("details:has(#asset-tag)")  # folded while nothing is linked
+    if not equipment.evaluate("details => details.open"):
+        equipment.locator("summary").click()
     page.locator("#asset-tag").fill(laptop)
     page.locator("#asset-tag").press("Enter")
     page.wait_for_url(f"**/tickets/{reference}/")
-    page.locator(f"section[aria-labelledby='assets-title'] a:has-text('{laptop}')").first.wait_for()
+    page.locator(f"details:has(#assets-title) a:has-text('{laptop}')").first.wait_for()
     check_accessibility(page, "agent ticket page with the linked laptop")
     screenshot(page, f"j2-linked-laptop-{language}")
 

@@ -38,7 +38,8 @@ def test_catalogue_has_no_missing_or_fuzzy_translation(language):
 _SOURCE_PATTERNS = [
     re.compile(r"""\{%\s*(?:translate|trans)\s+"([^"]+)"(?:\s+[^%]*)?%\}"""),
     re.compile(r"""\{%\s*(?:translate|trans)\s+'([^']+)'(?:\s+[^%]*)?%\}"""),
-    re.compile(r"""\b(?:_|gettext|gettext_lazy|pgettext_lazy)\(\s*"((?:[^"\\]|\\.)+)"\s*[,)]"""),
+    re.compile(r"""\b(?:_|gettext|gettext_lazy)\(\s*"((?:[^"\\]|\\.)+)"\s*[,)]"""),
+    re.compile(r"""\bpgettext(?:_lazy)?\(\s*"[^"]+",\s*"((?:[^"\\]|\\.)+)"\s*[,)]"""),
 ]
 
 
