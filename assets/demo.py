@@ -85,6 +85,8 @@ KITS = [
         [("ProBook 440 G7", 1), ("65W USB-C", 1), ("Classic 15.6", 1)],
     ),
 ]
+# Handed out by the school PC programme, never asked for by staff on the request form.
+PROGRAMME_KITS = {"pupil-pack"}
 DEMO_ASSET_COUNT = 300
 CONTRACTS = ["MP-2019-041", "MP-2020-007", "MP-2020-113", "MP-2021-058", "MP-2022-012"]
 SUPPLIERS = ["Econocom", "Bechtle", "Realdolmen", "Dell Belgium"]
@@ -127,7 +129,13 @@ def ensure_catalogue() -> dict[str, ProductModel]:
         )
     for code, name_fr, name_nl, description, items in KITS:
         kit, _created = Kit.objects.get_or_create(
-            code=code, defaults={"name_fr": name_fr, "name_nl": name_nl, "description": description}
+            code=code,
+            defaults={
+                "name_fr": name_fr,
+                "name_nl": name_nl,
+                "description": description,
+                "requestable": code not in PROGRAMME_KITS,
+            },
         )
         for model_name, quantity in items:
             KitItem.objects.get_or_create(kit=kit, model=models[model_name], defaults={"quantity": quantity})
@@ -170,6 +178,33 @@ def _target_status(asset: Asset, status: str, *, actor, holder, site) -> None:
             )
 
 
+KIT_UNITS_IN_STOCK = 5
+
+
+def _stock_every_kit(*, actor, store: Site, rng: random.Random) -> None:
+    """The first store holds a few units of every unit-tracked model a requestable kit needs, so that
+    a telework pack can be prepared in the demo whatever the random spread of the fleet."""
+    today = timezone.localdate()
+    in_kits = KitItem.objects.filter(kit__requestable=True).values("model")
+    needed = ProductModel.objects.filter(pk__in=in_kits, tracking=ProductModel.Tracking.UNIT)
+    for model in needed.select_related("manufacturer").order_by("pk"):
+        have = Asset.objects.filter(model=model, site=store, status=AssetStatus.IN_STOCK).count()
+        for index in range(have, KIT_UNITS_IN_STOCK):
+            asset_create(
+                actor=actor,
+                model=model,
+                site=store,
+                serial=f"{model.manufacturer.name[:2].upper()}K{model.pk:03d}{index}{rng.randint(1000, 9999)}",
+                condition="new",
+                location="K-01",
+                purchase_date=today - timedelta(days=30),
+                purchase_price=Decimal(rng.randint(150, 1400)),
+                supplier=rng.choice(SUPPLIERS),
+                procurement_contract=rng.choice(CONTRACTS),
+                warranty_end=today + timedelta(days=3 * 365),
+            )
+
+
 def seed_assets(*, rng: random.Random, stdout=None, **kwargs) -> None:
     models = ensure_catalogue()
     User = get_user_model()
@@ -182,6 +217,9 @@ def seed_assets(*, rng: random.Random, stdout=None, **kwargs) -> None:
     requester = User.objects.filter(email="requester@icity.example").first()
     unit_models = [model for model in models.values() if model.is_unit_tracked]
     weights = [40 if model.category.code == "laptop" else 10 for model in unit_models]
+    # Kit units first, within the demo's count: the random spread below fills up to DEMO_ASSET_COUNT.
+    with transaction.atomic():
+        _stock_every_kit(actor=actor, store=stores[0], rng=rng)
     existing = Asset.objects.count()
     today = timezone.localdate()
     with transaction.atomic():
@@ -204,8 +242,8 @@ def seed_assets(*, rng: random.Random, stdout=None, **kwargs) -> None:
                 warranty_end=purchased + timedelta(days=rng.choice([365, 3 * 365, 4 * 365])),
             )
             status = rng.choices([status for status, _w in STATUS_WEIGHTS], weights=[w for _s, w in STATUS_WEIGHTS])[0]
-            holder = requester if (requester and index < 3) else (rng.choice(people) if people else None)
-            if index < 3 and requester:
+            holder = requester if (requester and index < existing + 3) else (rng.choice(people) if people else None)
+            if index < existing + 3 and requester:
                 status = AssetStatus.ON_LOAN
             if holder is None and status in (AssetStatus.ON_LOAN, AssetStatus.RESERVED, AssetStatus.LOST):
                 status = AssetStatus.IN_STOCK

@@ -255,6 +255,9 @@ class RunInputSerializer(serializers.Serializer):
 class RunStatusInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=DeliveryRun.Status.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+    move_back = serializers.BooleanField(
+        required=False, default=False, help_text="Required to move a run back (failed → planned)."
+    )
 
 
 # --- Viewsets ------------------------------------------------------------------------------------

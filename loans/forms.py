@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from assets import hooks
 from assets.forms import UserByEmailField
@@ -12,6 +13,7 @@ from assets.models import Condition, Kit, ProductModel
 from icity.models import Site
 
 from .models import Delivery, DeliveryRun, LoanLine, Recovery
+from .services import available_now, kits_available
 
 
 class IdempotentForm(forms.Form):
@@ -22,6 +24,12 @@ class IdempotentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4())
         super().__init__(*args, **kwargs)
+
+
+def _available(count: int) -> str:
+    if count <= 0:
+        return _("None in stock now: it will be ordered or wait for a return.")
+    return ngettext("%(count)d available now", "%(count)d available now", count) % {"count": count}
 
 
 def _codes(text: str) -> list[str]:
@@ -49,20 +57,54 @@ class RequestForm(IdempotentForm):
         self.fields["for_person"].queryset = user.reports.filter(is_active=True).order_by("last_name", "first_name")
         if not self.fields["for_person"].queryset.exists():
             del self.fields["for_person"]
-        self.kits = list(Kit.objects.filter(requestable=True).order_by("code"))
+        # Only what staff may ask for (the school programme's pupil pack is not), with what is in stock now.
+        self.kits = list(Kit.objects.filter(requestable=True).prefetch_related("items").order_by("code"))
         self.models = list(
             ProductModel.objects.filter(requestable=True, is_active=True)
-            .select_related("manufacturer")
-            .order_by("name")
+            .select_related("manufacturer", "category")
+            .order_by("category__code", "name")
         )
+        self.detail_names = list(self.fields)
+        item_ids = {model.pk for model in self.models} | {
+            item.model_id for kit in self.kits for item in kit.items.all()
+        }
+        available = available_now(item_ids)
+        packs = kits_available(self.kits, available)
+        self.item_groups = []
+        if self.kits:
+            self.item_groups.append({"legend": _("Packs"), "names": []})
         for kit in self.kits:
-            self.fields[f"kit_{kit.pk}"] = forms.IntegerField(
-                label=kit.name, min_value=0, max_value=20, required=False, initial=0
+            name = f"kit_{kit.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=kit.name,
+                min_value=0,
+                max_value=20,
+                required=False,
+                initial=0,
+                help_text=_available(packs[kit.pk]),
             )
+            self.item_groups[0]["names"].append(name)
         for model in self.models:
-            self.fields[f"model_{model.pk}"] = forms.IntegerField(
-                label=str(model), min_value=0, max_value=20, required=False, initial=0
+            name = f"model_{model.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=str(model),
+                min_value=0,
+                max_value=20,
+                required=False,
+                initial=0,
+                help_text=_available(available[model.pk]),
             )
+            if not self.item_groups or self.item_groups[-1].get("category") != model.category_id:
+                self.item_groups.append({"legend": model.category.name, "category": model.category_id, "names": []})
+            self.item_groups[-1]["names"].append(name)
+
+    def detail_fields(self):
+        return [self[name] for name in self.detail_names if not self[name].is_hidden]
+
+    def groups(self):
+        return [
+            {"legend": group["legend"], "fields": [self[name] for name in group["names"]]} for group in self.item_groups
+        ]
 
     def wanted(self) -> list[tuple]:
         data = self.cleaned_data
@@ -300,6 +342,7 @@ class RunForm(IdempotentForm):
 class RunStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=DeliveryRun.Status.choices)
     reason = forms.CharField(label=_("Reason for failure"), required=False, max_length=1000)
+    move_back = forms.BooleanField(label=_("Move back"), required=False)
 
 
 class AnyUserByEmailField(forms.EmailField):

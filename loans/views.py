@@ -185,7 +185,11 @@ def request_create(request):
 
 @login_required
 def request_detail(request, pk: int):
-    equipment_request = get_request_for_user(request.user, pk)
+    return _request_page(request, get_request_for_user(request.user, pk))
+
+
+def _request_page(request, equipment_request, *, prepare_form=None, status: int = 200):
+    """The request's page; after a failed "prepare", with the scanned codes and the site kept."""
     lines = list(equipment_request.lines.select_related("kit", "model__manufacturer").order_by("pk"))
     prepared = list(equipment_request.prepared_items.select_related("asset", "model__manufacturer").order_by("pk"))
     logistics = is_logistics(request.user)
@@ -206,11 +210,11 @@ def request_detail(request, pk: int):
         context["decide_form"] = forms.DecideForm()
     if logistics and equipment_request.status in (R.SUBMITTED, R.PREPARING):
         context["needs"] = _needs_rows(equipment_request)
-        context["prepare_form"] = forms.PrepareForm()
+        context["prepare_form"] = prepare_form or forms.PrepareForm()
     if logistics and equipment_request.status in (R.READY, R.OUT_FOR_DELIVERY):
         context["hand_over_form"] = forms.HandOverForm()
         context["terms"] = LoanTerms.current()
-    return render(request, "loans/request_detail.html", context)
+    return render(request, "loans/request_detail.html", context, status=status)
 
 
 def _needs_rows(equipment_request) -> list[dict]:
@@ -303,7 +307,10 @@ def request_prepare(request, pk: int):
             _show_error(request, error)
     else:
         messages.error(request, _("Choose the site to issue stock from."))
-    return redirect(equipment_request)
+    # Nothing was prepared: the page comes back with what was scanned and the site chosen, so that
+    # fixing one code does not mean scanning the whole pack again.
+    equipment_request.refresh_from_db()
+    return _request_page(request, equipment_request, prepare_form=form, status=400)
 
 
 @role_required(*MANAGE_ROLES)
@@ -627,6 +634,13 @@ def board(request):
     for run in runs:
         counts[run.kind] += 1
         status_counts[run.status] += 1
+        # The status control offers where the run is now (preselected) and where it may go next.
+        run.status_choices = [
+            (value, label)
+            for value, label in DeliveryRun.Status.choices
+            if value == run.status or value in services.RUN_NEXT[run.status]
+        ]
+        run.can_move_back = any(services.run_moves_back(run.status, value) for value in services.RUN_NEXT[run.status])
     assignees = sorted({run.assignee for run in runs if run.assignee}, key=lambda user: user.pk)
     return render(
         request,
@@ -639,7 +653,6 @@ def board(request):
             "kind_counts": [(label, counts[value]) for value, label in DeliveryRun.Kind.choices],
             "status_counts": [(label, status_counts[value]) for value, label in DeliveryRun.Status.choices],
             "assignees": assignees,
-            "status_form": forms.RunStatusForm(),
         },
     )
 
@@ -683,10 +696,18 @@ def run_status(request, pk: int):
     if run is None:
         raise Http404
     form = forms.RunStatusForm(request.POST)
-    if form.is_valid():
+    if form.is_valid() and form.cleaned_data["status"] == run.status:
+        messages.info(
+            request, _("Nothing changed: the run is already “%(status)s”.") % {"status": run.get_status_display()}
+        )
+    elif form.is_valid():
         try:
             services.delivery_set_status(
-                actor=request.user, run=run, status=form.cleaned_data["status"], reason=form.cleaned_data["reason"]
+                actor=request.user,
+                run=run,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                move_back=form.cleaned_data["move_back"],
             )
         except InventoryError as error:
             _show_error(request, error)

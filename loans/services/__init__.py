@@ -14,10 +14,20 @@ The schools app calls ``loan_check_out`` and ``loan_check_in`` for pupils
 from assets.services import InventoryError
 
 from .common import LoanError, _In, _tell, _url, policy_for
-from .deliveries import delivery_plan, delivery_set_status, recovery_start, recovery_sweep, user_deactivate
+from .deliveries import (
+    RUN_NEXT,
+    delivery_plan,
+    delivery_set_status,
+    recovery_start,
+    recovery_sweep,
+    run_moves_back,
+    user_deactivate,
+)
 from .handover import StockItem, loan_check_out, loan_hand_over
 from .requests import (
     Wanted,
+    available_now,
+    kits_available,
     request_cancel,
     request_decide,
     request_needs,
@@ -28,6 +38,10 @@ from .requests import (
 from .returns import ReturnItem, extensions_allowed, loan_check_in, loan_declare_lost, loan_extend, loan_write_off
 
 __all__ = [
+    "available_now",
+    "kits_available",
+    "RUN_NEXT",
+    "run_moves_back",
     "InventoryError",
     "LoanError",
     "ReturnItem",

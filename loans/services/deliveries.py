@@ -29,6 +29,17 @@ RUN_NEXT = {
     DeliveryRun.Status.FAILED: {DeliveryRun.Status.PLANNED},
     DeliveryRun.Status.DONE: set(),
 }
+# How far along a run is: a move to a lower step is a move back (failed -> planned, to try again).
+RUN_STEP = {
+    DeliveryRun.Status.PLANNED: 0,
+    DeliveryRun.Status.EN_ROUTE: 1,
+    DeliveryRun.Status.DONE: 2,
+    DeliveryRun.Status.FAILED: 2,
+}
+
+
+def run_moves_back(old: str, new: str) -> bool:
+    return RUN_STEP.get(new, 0) < RUN_STEP.get(old, 0)
 
 
 @transaction.atomic
@@ -76,12 +87,26 @@ def delivery_plan(
 
 
 @transaction.atomic
-def delivery_set_status(*, actor, run: DeliveryRun | int, status: str, reason: str = "") -> DeliveryRun:
-    """planned → en route → done, or failed (with a reason) → planned again."""
+def delivery_set_status(
+    *, actor, run: DeliveryRun | int, status: str, reason: str = "", move_back: bool = False
+) -> DeliveryRun:
+    """planned → en route → done, or failed (with a reason) → planned again.
+
+    A move back (failed → planned) happens only when the caller says so (``move_back``): a status
+    control left on an earlier value must not reset a run by accident."""
     run_id = run if isinstance(run, int) else run.pk
     locked = DeliveryRun.objects.select_for_update().get(pk=run_id)
+    labels = dict(DeliveryRun.Status.choices)
     if status not in RUN_NEXT.get(locked.status, set()):
-        raise LoanError(_("This run cannot go from %(old)s to %(new)s.") % {"old": locked.status, "new": status})
+        raise LoanError(
+            _("This run cannot go from “%(old)s” to “%(new)s”.")
+            % {"old": labels.get(locked.status, locked.status), "new": labels.get(status, status)}
+        )
+    if run_moves_back(locked.status, status) and not move_back:
+        raise LoanError(
+            _("Moving a run back from “%(old)s” to “%(new)s” must be confirmed: tick “Move back”.")
+            % {"old": labels[locked.status], "new": labels[status]}
+        )
     if status == DeliveryRun.Status.FAILED and not reason.strip():
         raise LoanError(_("Say why the run failed."))
     locked.status = status

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assets.models import Asset, AssetEvent, Kit, ProductModel, StockMovement
+from assets.models import Asset, AssetEvent, Kit, ProductModel, StockLevel, StockMovement
 from assets.services import _apply_status, resolve_code, stock_move
 from icity.models import Site
 from icity.roles import Role, has_role
@@ -307,3 +308,35 @@ def request_prepare(
     locked.save(update_fields=["prepared_by", "ready_at"])
     _request_set_status(locked, R.READY, actor=actor)
     return locked
+
+
+def available_now(model_ids) -> dict[int, int]:
+    """How many of each model can be handed out now: units in stock, plus stock items on every site.
+    Two grouped queries, whatever the number of models."""
+    model_ids = list(model_ids)
+    counts = Counter(
+        dict(
+            Asset.objects.filter(model_id__in=model_ids, status=S.IN_STOCK)
+            .values("model_id")
+            .annotate(n=Count("pk"))
+            .values_list("model_id", "n")
+        )
+    )
+    counts.update(
+        dict(
+            StockLevel.objects.filter(model_id__in=model_ids, quantity__gt=0)
+            .values("model_id")
+            .annotate(n=Sum("quantity"))
+            .values_list("model_id", "n")
+        )
+    )
+    return {model_id: counts.get(model_id, 0) for model_id in model_ids}
+
+
+def kits_available(kits, available: dict[int, int]) -> dict[int, int]:
+    """How many complete packs the stock makes (the scarcest item decides); kits need their items prefetched."""
+    result = {}
+    for kit in kits:
+        items = list(kit.items.all())
+        result[kit.pk] = min((available.get(item.model_id, 0) // item.quantity for item in items), default=0)
+    return result
