@@ -394,6 +394,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Service desk and equipment logistics for a city IT department.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs are for signed-in people (session or token): the API is
+    # not public, and its map need not be either (README, Security).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
