@@ -83,7 +83,7 @@ def filter_choices() -> dict[str, list[tuple[int, str]]]:
 
 
 def _id_select(label) -> forms.IntegerField:
-    return forms.IntegerField(label=label, required=False, min_value=1, widget=forms.Select)
+    return forms.IntegerField(label=label, required=False, min_value=1, max_value=2**63 - 1, widget=forms.Select)
 
 
 class AssetFilterForm(forms.Form):

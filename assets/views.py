@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from icity.files import serve_file
 from icity.lists import PAGE_SIZE, page_of, query_without_page
 from icity.roles import role_required
+from icity.text import is_id
 
 from . import exports, imports, labels, services
 from .access import (
@@ -169,7 +170,7 @@ def asset_list(request):
 @require_POST
 def asset_bulk_change(request):
     form = BulkChangeForm(request.POST)
-    ids = [int(value) for value in request.POST.getlist("asset") if value.isdigit()]
+    ids = [int(value) for value in request.POST.getlist("asset") if is_id(value)]
     back = request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("assets:list")
@@ -221,7 +222,7 @@ def asset_labels(request):
     """A PDF of labels: one asset (?tag=), the ticked rows of a list, or a whole filtered list (max 2,000)."""
     source = request.POST if request.method == "POST" else request.GET
     queryset = assets_for(request.user).select_related("model__manufacturer")
-    ids = [int(value) for value in source.getlist("asset") if value.isdigit()]
+    ids = [int(value) for value in source.getlist("asset") if is_id(value)]
     tags = [tag for tag in source.getlist("tag") if tag]
     if ids:
         queryset = queryset.filter(pk__in=ids).order_by("tag")
@@ -511,8 +512,8 @@ def stocktake_confirm(request, pk: int):
             services.stocktake_confirm(
                 actor=request.user,
                 stocktake=stocktake,
-                missing_ids=[int(value) for value in request.POST.getlist("missing") if value.isdigit()],
-                unexpected_ids=[int(value) for value in request.POST.getlist("unexpected") if value.isdigit()],
+                missing_ids=[int(value) for value in request.POST.getlist("missing") if is_id(value)],
+                unexpected_ids=[int(value) for value in request.POST.getlist("unexpected") if is_id(value)],
             )
             messages.success(request, _("Stocktake confirmed; the adjustments are in each asset's history."))
     except services.InventoryError as error:

@@ -3,8 +3,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Department, Heartbeat, Notification, Site, User
+from .models import ApiToken, Department, Heartbeat, Notification, Site, User
 from .outbox import outbox_retry
+from .tokens import user_log_out_everywhere
 
 
 @admin.register(User)
@@ -30,6 +31,19 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name", "password1", "password2")}),
     )
+    actions = ["log_out_everywhere"]
+
+    @admin.action(description=_("Sign out everywhere (end sessions and API tokens)"))
+    def log_out_everywhere(self, request, queryset):
+        for user in queryset:
+            user_log_out_everywhere(user=user)
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d person is signed out everywhere.", "%(count)d people are signed out everywhere.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Department)
@@ -76,4 +90,22 @@ class HeartbeatAdmin(admin.ModelAdmin):
     readonly_fields = ["name", "seen_at"]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are seen and revoked here; they are made by their owner only."""
+
+    list_display = ["user", "name", "prefix", "created_at", "last_used_at"]
+    search_fields = ["user__email", "name", "prefix"]
+    list_select_related = ["user"]
+    ordering = ["-created_at"]
+    readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at"]
+    exclude = ["digest"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -2,12 +2,14 @@ from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from .roles import user_roles
+from .tokens import api_token_issue
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -67,12 +69,26 @@ class ApiRootView(APIView):
         return Response(links)
 
 
-class ObtainTokenView(ObtainAuthToken):
-    """Exchange email and password for an API token; throttled by django-axes.
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True, help_text="Send it as 'Authorization: Token <token>'.")
+
+
+class ObtainTokenView(APIView):
+    """Exchange email and password for a new API token; throttled by django-axes.
 
     The serializer authenticates against the underlying HttpRequest, so that
-    axes marks the lockout where its middleware looks for it (429).
+    axes marks the lockout where its middleware looks for it (429). The token is
+    listed on the person's token page, where it can be revoked; it ends when the
+    password changes.
     """
 
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "request": self.request._request}
+    throttle_classes = ()
+    permission_classes = ()
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(request=AuthTokenSerializer, responses=TokenSerializer, auth=[])
+    def post(self, request):
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request._request, "view": self})
+        serializer.is_valid(raise_exception=True)
+        _token, key = api_token_issue(user=serializer.validated_data["user"], name="API")
+        return Response({"token": key})

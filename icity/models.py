@@ -105,6 +105,8 @@ class User(AbstractUser):
         related_name="reports",
         help_text=_("Approves equipment requests and receives escalations."),
     )
+    # Changed by "log out everywhere": part of the session hash, so every session ends.
+    session_stamp = models.CharField(_("session stamp"), max_length=32, blank=True, default="", editable=False)
 
     objects = UserManager()
 
@@ -125,7 +127,23 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
+        # A new password or a deactivation ends every API token with the sessions
+        # (sessions end by themselves: their hash is made from the password).
+        revoke = self.pk is not None and (self._password is not None or not self.is_active)
         super().save(*args, **kwargs)
+        if revoke:
+            ApiToken.objects.filter(user=self).delete()
+
+    def get_session_auth_hash(self) -> str:
+        from django.utils.crypto import salted_hmac
+
+        if not self.session_stamp:
+            return super().get_session_auth_hash()
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            self.password + self.session_stamp,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Notification(models.Model):
@@ -192,3 +210,27 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is stored; the key is shown once, when it is made.
+
+    Tokens end when their owner's password changes, when the owner is deactivated
+    and when an administrator logs the owner out everywhere (see User.save and
+    ``icity.tokens``).
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    prefix = models.CharField(_("starts with"), max_length=8)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        indexes = [models.Index(fields=["user", "created_at"], name="apitoken_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -30,3 +30,8 @@ def clean_data(data):
     if isinstance(data, list):
         return [clean_data(item) for item in data]
     return data
+
+
+def is_id(value) -> bool:
+    """True for text that is a database id: ASCII digits only ("²".isdigit() is True) and fits a bigint."""
+    return isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import token_views, views
 from .api import ApiRootView, MeView, ObtainTokenView
 from .forms import LoginForm, OutboxPasswordResetForm
 from .readiness import readyz
@@ -16,6 +16,8 @@ icity_patterns = [
     path("favicon.ico", views.favicon),
     path("ops/mail/", views.mail_outbox, name="mail-outbox"),
     path("ops/mail/<str:name>", views.mail_message, name="mail-message"),
+    path("accounts/tokens/", token_views.token_list, name="tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", token_views.token_revoke, name="token-revoke"),
 ]
 
 auth_patterns = [

@@ -23,6 +23,7 @@ from assets.models import Asset
 from assets.services import InventoryError, resolve_code, resolve_codes
 from icity.lists import choice, page_of
 from icity.roles import has_role, role_required
+from icity.text import is_id
 
 from . import forms, receipts, services
 from .models import DeliveryRun, EquipmentRequest, Loan, LoanLine, LoanTerms, Receipt, Recovery
@@ -465,7 +466,7 @@ def loan_declare_lost(request, pk: int):
         for error in form.errors.get("ticket_reference", []):
             messages.error(request, error)
         return redirect(loan)
-    line_ids = [int(value) for value in request.POST.getlist("lines") if value.isdigit()] or None
+    line_ids = [int(value) for value in request.POST.getlist("lines") if is_id(value)] or None
     try:
         services.loan_declare_lost(actor=request.user, loan=loan, lines=line_ids, **form.cleaned_data)
     except InventoryError as error:
@@ -721,7 +722,7 @@ def day_sheet(request):
     runs = DeliveryRun.objects.filter(date=day).select_related("site", "person", "assignee")
     assignee_id = request.GET.get("assignee", "")
     label = _("Unassigned")
-    if assignee_id.isascii() and assignee_id.isdigit() and len(assignee_id) < 19:
+    if is_id(assignee_id):
         runs = runs.filter(assignee_id=int(assignee_id))
         user = get_user_model().objects.filter(pk=int(assignee_id)).first()
         label = (user.get_full_name() or user.email) if user else label

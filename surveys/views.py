@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from icity.models import Department
 from icity.roles import Role, has_role, role_required
+from icity.text import is_id
 
 from . import exports, services
 from .csat_results import DIMENSION_LABELS, MAX_MONTHS, csat_over_time
@@ -192,7 +193,7 @@ def survey_preview(request, pk: int, language: str):
 @role_required(Role.MANAGER)
 def campaign_create(request):
     initial = {}
-    if request.GET.get("survey", "").isdigit():
+    if is_id(request.GET.get("survey", "")):
         initial["survey"] = request.GET["survey"]
     form = CampaignForm(request.POST or None, initial=initial)
     status = 200

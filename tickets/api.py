@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from assets.models import Asset
 from icity.files import serve_file
 from icity.parsers import FormParser, JSONParser, MultiPartParser
+from icity.text import is_id
 
 from . import services
 from .access import can_manage, get_attachment_for_user, get_ticket_for_user, is_agent, reads_as_staff, visible_tickets
@@ -255,7 +256,7 @@ class AttachmentViewSet(viewsets.GenericViewSet):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
-        if not str(pk).isdigit():
+        if not is_id(str(pk)):
             raise Http404
         attachment = get_attachment_for_user(request.user, int(pk))
         response = serve_file(

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assets.models import Asset
 from icity.models import User
+from icity.text import is_id
 
 from .models import Category, Channel, Level, NotificationKind, Status, Team
 from .queries import agent_choices, category_choices, team_choices
@@ -250,7 +251,7 @@ class BulkForm(forms.Form):
         self.fields["assignee"].choices = [("", "—"), *agent_choices()]
         self.fields["team"].choices = [("", "—"), *team_choices()]
         ids = self.data.getlist("tickets") if hasattr(self.data, "getlist") else self.data.get("tickets", [])
-        self.fields["tickets"].choices = [(value, value) for value in ids if str(value).isdigit()][:200]
+        self.fields["tickets"].choices = [(value, value) for value in ids if is_id(str(value))][:200]
 
     def clean(self):
         data = super().clean()

@@ -15,6 +15,7 @@ from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from icity.models import BilingualName
+from icity.text import is_id
 
 
 class Team(models.Model):
@@ -472,7 +473,7 @@ class TimelineEvent(models.Model):
         choices = {"status": Status, "impact": Level, "urgency": Level}.get(self.field)
         if choices is not None and value in choices.values:
             return str(choices(value).label)
-        if self.field == "priority" and value.isdigit() and int(value) in Priority.values:
+        if self.field == "priority" and is_id(value) and int(value) in Priority.values:
             return str(Priority(int(value)).label)
         return value
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from icity.models import Department, User
 from icity.roles import Role
+from icity.text import is_id
 
 from .access import agent_team_ids
 from .models import OPEN_STATUSES, PAUSED_STATUSES, Category, Priority, Status, Team, Ticket
@@ -138,7 +139,7 @@ def filter_queue(queryset: QuerySet[Ticket], data: dict, user, *, now: datetime 
         queryset = queryset.filter(assignee=user)
     elif assignee == "none":
         queryset = queryset.filter(assignee__isnull=True)
-    elif assignee.isdigit():
+    elif is_id(assignee):
         queryset = queryset.filter(assignee_id=int(assignee))
     if data.get("category"):
         category = data["category"]

@@ -18,6 +18,7 @@ from assets.models import Asset
 from icity.files import serve_file
 from icity.models import User
 from icity.roles import Role, has_role, role_required
+from icity.text import is_id
 from loans.models import LoanLine
 
 from . import hooks, services
@@ -167,7 +168,7 @@ def _reported_asset(request) -> Asset | None:
     if not value:
         return None
     match = Q(tag=value.upper())
-    if value.isascii() and value.isdigit() and len(value) <= 18:  # an id that fits a bigint
+    if is_id(value):  # an id that fits a bigint
         match |= Q(pk=int(value))
     return held_assets(request.user).filter(match).first()
 
@@ -309,7 +310,7 @@ def linked_assets(ticket: Ticket) -> list:
 
 
 def _canned_text(request, ticket: Ticket, canned_id: str) -> str:
-    if not canned_id or not canned_id.isdigit():
+    if not canned_id or not is_id(canned_id):
         return ""
     item = CannedResponse.objects.filter(
         Q(team__isnull=True) | Q(team_id=ticket.team_id), pk=int(canned_id), is_active=True

@@ -1,5 +1,6 @@
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+
+from icity.tokens import api_token_issue
 
 
 def test_me_returns_the_profile_and_roles(client, agent):
@@ -10,8 +11,8 @@ def test_me_returns_the_profile_and_roles(client, agent):
 
 
 def test_me_with_a_token(client, requester):
-    token = Token.objects.create(user=requester)
-    response = client.get(reverse("api-me"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    token = api_token_issue(user=requester, name="test")[1]
+    response = client.get(reverse("api-me"), HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 200
 
 

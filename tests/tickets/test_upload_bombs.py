@@ -62,25 +62,25 @@ def test_bomb_is_refused_in_a_process_that_stays_under_300_mb(bomb, tmp_path):
     path.write_bytes(bomb)
     script = f"""
 import json, django
-
-
-def peak_kb():
-    # VmHWM is this process's own peak: ru_maxrss would carry the forking parent's size across exec.
-    with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
-
-
 django.setup()
+
+
+def high_water_kb():
+    # VmHWM is this process's own peak; ru_maxrss would carry the parent's across exec.
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from tickets.uploads import check_upload
-before = peak_kb()
+before = high_water_kb()
 try:
     check_upload(SimpleUploadedFile("bomb.png", open({str(path)!r}, "rb").read()))
     outcome = "accepted"
 except ValidationError as error:
     outcome = error.code
-after = peak_kb()
+after = high_water_kb()
 print(json.dumps({{"outcome": outcome, "before_kb": before, "peak_kb": after}}))
 """
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "icity.settings"}
