@@ -59,6 +59,7 @@ urlpatterns = [
     path("api/v1/", include("assets.api_urls")),
     path("api/v1/", include("schools.api_urls")),
     path("api/v1/", include("surveys.api_urls")),
+    path("api/v1/", include("kpis.report_api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
