@@ -8,6 +8,12 @@ class KpisConfig(AppConfig):
     verbose_name = _("KPIs")
 
     def ready(self):
+        from icity.registry import NavItem, Panel, register_nav, register_panel
+        from icity.roles import Role
+
+        from . import views
         from .definitions import load_all
 
         load_all()
+        register_nav(NavItem(_("KPIs"), "kpis:dashboard", (Role.MANAGER, Role.ADMIN), order=62))
+        register_panel(Panel(Role.MANAGER, "kpis/_panel_manager.html", views.manager_panel, order=5))
