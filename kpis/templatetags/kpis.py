@@ -14,8 +14,9 @@ UNIT_SUFFIX = {"percent": " %", "hours": " h", "days": " d", "kg": " kg", "eur":
 @register.filter
 def kpi_value(value: Decimal | None, kpi) -> str:
     """A value in its unit, localised (12,5 % in French); "no data" in words, never 0."""
-    if value is None:
+    if value is None or value == "":  # "" : the month has no stored row
         return _("no data")
+    value = Decimal(value)
     places = 0 if kpi.unit == "count" and value == value.to_integral_value() else 1
     if kpi.unit in ("ratio", "eur"):
         places = 2
@@ -33,7 +34,7 @@ def scope_label(row) -> str:
 
 @register.filter
 def signed(value: Decimal | None) -> str:
-    if value is None:
+    if value is None or value == "":
         return "—"
     sign = "+" if value > 0 else ""
     return f"{sign}{number_format(value, 1, use_l10n=True)} %"
