@@ -8,12 +8,14 @@ class KpisConfig(AppConfig):
     verbose_name = _("KPIs")
 
     def ready(self):
-        from icity.registry import NavItem, Panel, register_nav, register_panel
+        from icity.registry import NavItem, Panel, Seeder, register_nav, register_panel, register_seeder
         from icity.roles import Role
 
-        from . import views
+        from . import demo, views
         from .definitions import load_all
 
         load_all()
         register_nav(NavItem(_("KPIs"), "kpis:dashboard", (Role.MANAGER, Role.ADMIN), order=62))
         register_panel(Panel(Role.MANAGER, "kpis/_panel_manager.html", views.manager_panel, order=5))
+        # Last: the figures are computed from the other apps' demo data.
+        register_seeder(Seeder("kpis", demo.seed_kpis, order=95))

@@ -83,7 +83,7 @@ def month_chart(
     height: int = 260,
 ) -> SafeString:
     """Monthly values as a line with dots, and the target as a dashed step line."""
-    left, right, top, bottom = 56, 12, 12, 36
+    left, right, top, bottom = 56, 28, 12, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     low, high = _scale(values, targets)
     step = plot_w / max(len(months) - 1, 1)

@@ -71,6 +71,11 @@ def _month_param(request, default: date) -> date:
     return min(month, services.current_month())
 
 
+def _plain(number):
+    """16.0000 -> 16, 2.5000 -> 2.5 (form initial values)."""
+    return number.quantize(1) if number == number.to_integral_value() else number.normalize()
+
+
 def records_link(kpi: Kpi, month: date) -> str:
     """The list page with the records behind the figure, filtered to the month where it can be."""
     if not kpi.records_url:
@@ -142,6 +147,7 @@ def kpi_detail(request, code: str):
     breakdown = reading.breakdown(kpi, month=month)
     context = {
         "kpi": kpi,
+        "is_manual": kpi.compute is None,
         "domain_label": DOMAIN_LABELS[kpi.domain],
         "direction_label": DIRECTION_LABELS[kpi.direction],
         "history": list(reversed(history)),
