@@ -10,7 +10,8 @@ from rest_framework.views import APIView
 
 from icity.roles import HasRole, Role
 
-from .report_models import REPORT_LANGUAGES, MonthlyReport, ReportFile
+from .report_models import REPORT_LANGUAGES, MonthlyReport
+from .report_services import report_file_current
 from .report_views import _report
 
 ManagerOrAdmin = HasRole.of(Role.MANAGER, Role.ADMIN)
@@ -70,7 +71,7 @@ class ReportFileView(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, month: str, kind: str, language: str):
         report = _report(month)
-        row = ReportFile.objects.filter(report=report, kind=kind, language=language).first()
+        row = report_file_current(report=report, kind=kind, language=language)
         if row is None:
             raise Http404
         response = HttpResponse(bytes(row.content), content_type=row.mimetype)

@@ -18,7 +18,7 @@ from icity.outbox import outbox_drain
 from icity.roles import Role
 from kpis import report_services as services
 from kpis.definitions import all_kpis
-from kpis.models import MonthlyReport, ReportFile, ReportRecipient, Snapshot, Target
+from kpis.models import MonthlyReport, ReportRecipient, Snapshot, Target
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,9 @@ def test_the_daily_job_prepares_last_months_draft_once_from_the_second_business_
 
 
 def _file(report, kind, language) -> bytes:
-    return bytes(ReportFile.objects.get(report=report, kind=kind, language=language).content)
+    """The file as downloaded (a draft commented on since is rebuilt first)."""
+    report.refresh_from_db()
+    return bytes(services.report_file_current(report=report, kind=kind, language=language).content)
 
 
 def test_the_pdf_opens_with_a_standard_reader_in_french_and_dutch():
