@@ -285,7 +285,6 @@ def _schools(rng: random.Random, months: list[Period], now: datetime) -> None:
         Pupil,
         PupilLoan,
         ReconJob,
-        ReturnCampaign,
         School,
         Slot,
     )
@@ -296,18 +295,7 @@ def _schools(rng: random.Random, months: list[Period], now: datetime) -> None:
     desk = Site.objects.filter(kind="icity_desk").first()
     if not schools or point is None or laptop is None:
         return
-    for year in sorted({period.month.year for period in months}):
-        deadline = date(year, 6, 30)
-        if deadline < now.date():
-            ReturnCampaign.objects.get_or_create(
-                name=f"Retour des PC juin {year} / Terugbreng pc's juni {year}",
-                defaults={
-                    "deadline": deadline,
-                    "stages": [-14, -3, 0, 7],
-                    "is_active": False,
-                    "created_at": datetime(year, 5, 15, 9, tzinfo=BRUSSELS),
-                },
-            )
+    # LG09 reads the return campaigns the schools demo creates (this year's and last year's).
     number = 0
     for period in months:
         if period.month.month in (7, 8):
