@@ -110,7 +110,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--skip-seed", action="store_true")
     parser.add_argument("--dashboard-url", default="/kpis/")
-    parser.add_argument("--kpi-url", default="/kpis/kpi/HD08/")
+    parser.add_argument("--kpi-url", default="/kpis/HD08/")
     parser.add_argument("--child", choices=["snapshot"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "snapshot":

@@ -659,3 +659,16 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": env_int("EMAIL_IMAP_POLL_SECONDS", 60),
     },
 }
+
+# KPIs (kpis app, docs/kpis.md): the month just ended is snapshotted as final on
+# the 1st (Europe/Brussels, CELERY_TIMEZONE); the month in progress is refreshed
+# hourly so the dashboard reads stored rows.
+CELERY_BEAT_SCHEDULE |= {
+    "kpis-snapshot-last-month": {
+        "task": "kpis.tasks.kpis_snapshot_last_month",
+        "schedule": crontab(day_of_month=1, hour=1, minute=30),
+    },
+    "kpis-refresh": {"task": "kpis.tasks.kpis_refresh", "schedule": crontab(minute=7)},
+}
+# Prometheus scrape token for /metrics; unset: the endpoint answers 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "") or ""

@@ -8,18 +8,24 @@ class KpisConfig(AppConfig):
     verbose_name = _("KPIs")
 
     def ready(self):
+        from icity.registry import NavItem, Panel, Seeder, register_nav, register_panel, register_seeder
+        from icity.roles import Role
+
+        from . import demo, views
         from .definitions import load_all
 
         load_all()
+        register_nav(NavItem(_("KPIs"), "kpis:dashboard", (Role.MANAGER, Role.ADMIN), order=62))
+        register_panel(Panel(Role.MANAGER, "kpis/_panel_manager.html", views.manager_panel, order=5))
+        # Last: the figures are computed from the other apps' demo data.
+        register_seeder(Seeder("kpis", demo.seed_kpis, order=95))
         self._ready_report()
 
     def _ready_report(self):
         """The monthly report to the City: its admin, its beat task and the files its emails attach."""
-        from icity.registry import Seeder, register_attachment_provider, register_seeder
+        from icity.registry import register_attachment_provider
 
-        from . import demo, report_admin, report_tasks  # noqa: F401
+        from . import report_admin, report_tasks  # noqa: F401
         from .report_services import ATTACHMENT_KIND, report_file_attachment
 
         register_attachment_provider(ATTACHMENT_KIND, report_file_attachment)
-        # After every other seeder: the history it adds sits on their people, sites and models.
-        register_seeder(Seeder("kpis", demo.seed_kpis, order=90))

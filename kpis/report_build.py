@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
@@ -57,7 +57,12 @@ def status_of(kpi: Kpi, value: Decimal | None, target: Target | None) -> str:
 
 
 def status_label(status: str) -> str:
-    return {"green": _("On target"), "amber": _("Close to target"), "red": _("Off target")}.get(status, "")
+    words = {
+        "green": pgettext("report status", "On target"),
+        "amber": pgettext("report status", "Close to target"),
+        "red": pgettext("report status", "Off target"),
+    }
+    return words.get(status, "")
 
 
 def months_back(month: date, count: int) -> list[date]:

@@ -42,15 +42,36 @@ def _today(now=None) -> date:
     return timezone.localtime(now or timezone.now(), BRUSSELS).date()
 
 
-def _build_files(report: MonthlyReport, *, approved: tuple | None = None) -> None:
+BUILDERS = {"pdf": build_pdf, "xlsx": build_xlsx}
+
+
+def _build_file(report: MonthlyReport, kind: str, language: str, *, approved: tuple | None = None) -> ReportFile:
     comments = dict(report.comments.values_list("domain", "text"))
-    now = timezone.now()
+    content = BUILDERS[kind](month=report.month, language=language, comments=comments, approved=approved)
+    row, _created = ReportFile.objects.update_or_create(
+        report=report, kind=kind, language=language, defaults={"content": content, "built_at": timezone.now()}
+    )
+    return row
+
+
+def _build_files(report: MonthlyReport, *, approved: tuple | None = None) -> None:
     for language in REPORT_LANGUAGES:
-        for kind, build in (("pdf", build_pdf), ("xlsx", build_xlsx)):
-            content = build(month=report.month, language=language, comments=comments, approved=approved)
-            ReportFile.objects.update_or_create(
-                report=report, kind=kind, language=language, defaults={"content": content, "built_at": now}
-            )
+        for kind in BUILDERS:
+            _build_file(report, kind, language, approved=approved)
+
+
+def report_file_current(*, report: MonthlyReport, kind: str, language: str) -> ReportFile | None:
+    """The file to download. A draft's file commented on since it was built is rebuilt first (that one file:
+    saving a comment stays quick); a sent report's files never change."""
+    if kind not in BUILDERS or language not in REPORT_LANGUAGES:
+        return None
+    row = ReportFile.objects.filter(report=report, kind=kind, language=language).first()
+    if not report.is_draft:
+        return row
+    last_comment = report.comments.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    if row is None or (last_comment is not None and last_comment > row.built_at):
+        row = _build_file(report, kind, language)
+    return row
 
 
 @transaction.atomic
@@ -80,7 +101,10 @@ def report_prepare_due(*, now=None) -> MonthlyReport | None:
 
 @transaction.atomic
 def report_comment_save(*, user, report: MonthlyReport, domain: str, text: str) -> MonthlyReport:
-    """Set (or clear, with empty text) the comment on one domain of a draft; the files are rebuilt."""
+    """Set (or clear, with empty text) the comment on one domain of a draft.
+
+    The draft's files are rebuilt when next downloaded (``report_file_current``) and on approval.
+    """
     if domain not in DOMAINS:
         raise ValidationError(_("Unknown domain."), code="domain")
     text = text.strip()
@@ -95,7 +119,8 @@ def report_comment_save(*, user, report: MonthlyReport, domain: str, text: str) 
         )
     else:
         ReportComment.objects.filter(report=locked, domain=domain).delete()
-    _build_files(locked)
+        # A removed comment must also leave the files: date the change like an edit.
+        locked.files.update(built_at=timezone.now() - timedelta(days=3650))
     return locked
 
 

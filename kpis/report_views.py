@@ -17,7 +17,7 @@ from icity.roles import Role, role_required
 from . import report_services as services
 from .definitions.base import DOMAINS, Period
 from .report_build import DOMAIN_NAMES, month_name, sections_for, shown, status_label
-from .report_models import REPORT_LANGUAGES, MonthlyReport, ReportFile
+from .report_models import REPORT_LANGUAGES, MonthlyReport
 
 REPORT_ROLES = (Role.MANAGER, Role.ADMIN)
 PAGE_SIZE = 24
@@ -107,7 +107,7 @@ def report_comment(request, month: str):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(services.report_url(report))
-    messages.success(request, _("Comment saved; the draft files were rebuilt."))
+    messages.success(request, _("Comment saved."))
     return redirect(services.report_url(report) + f"#domain-{form.cleaned_data['domain']}")
 
 
@@ -144,7 +144,7 @@ def report_prepare(request):
 @role_required(*REPORT_ROLES)
 def report_download(request, month: str, kind: str, language: str):
     report = _report(month)
-    row = ReportFile.objects.filter(report=report, kind=kind, language=language).first()
+    row = services.report_file_current(report=report, kind=kind, language=language)
     if row is None:
         raise Http404
     response = HttpResponse(bytes(row.content), content_type=row.mimetype)

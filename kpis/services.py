@@ -12,13 +12,15 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .definitions import all_kpis, get_kpi
 from .definitions.base import BRUSSELS, Kpi, Period, Value
 from .models import ManualEntry, Recompute, Snapshot, Target
+
+LOCK_NAMESPACE = 14014  # pg advisory lock key space of the KPI snapshots
 
 
 @dataclass
@@ -96,14 +98,16 @@ def kpis_snapshot_month(
         computed[kpi.code] = _rows(kpi, period, values, final=final, now=now)
     written = 0
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Two first runs of a month have no rows to lock yet: serialise on the month.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, period.month.toordinal()])
         # Lock the month's rows so two runs (the beat job and a manager's recompute)
         # serialise; the second then sees the first one's final rows.
-        locked = Snapshot.objects.select_for_update().filter(month=period.month)
+        locked = list(Snapshot.objects.select_for_update().filter(month=period.month).values_list("code", "is_final"))
         if final and not recompute:
-            done = set(locked.filter(is_final=True).values_list("code", flat=True).distinct())
+            done = {code for code, is_final in locked if is_final}
             computed = {code: rows for code, rows in computed.items() if code not in done}
-        else:
-            list(locked.values_list("pk", flat=True))
         Snapshot.objects.filter(month=period.month, code__in=list(computed)).delete()
         for rows in computed.values():
             written += len(Snapshot.objects.bulk_create(rows))

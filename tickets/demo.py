@@ -332,6 +332,7 @@ def _generate_batch(size, rng, now, categories, titles, requesters, team_members
                 created_at=ticket.created_at,
             )
         )
+        events += _status_events(ticket)
         if ticket.first_response_at and ticket.assignee_id:
             for n in range(rng.randint(1, 3)):
                 author = ticket.assignee_id if n % 2 == 0 else ticket.requester_id
@@ -347,6 +348,33 @@ def _generate_batch(size, rng, now, categories, titles, requesters, team_members
     Comment.objects.bulk_create(comments, batch_size=2000)
     TimelineEvent.objects.bulk_create(events, batch_size=2000)
     return len(rows)
+
+
+def _status_events(ticket: Ticket) -> list[TimelineEvent]:
+    """The status changes the services would have written: the KPIs read them from the timeline."""
+    if ticket.status == Status.NEW:
+        return []
+    started = ticket.first_response_at or ticket.created_at
+    if ticket.resolved_at:
+        started = min(started, ticket.resolved_at)
+    steps = [(started, Status.NEW, Status.IN_PROGRESS)]
+    if ticket.resolved_at:
+        steps.append((ticket.resolved_at, Status.IN_PROGRESS, Status.RESOLVED))
+    if ticket.closed_at:
+        steps.append((ticket.closed_at, Status.RESOLVED, Status.CLOSED))
+    if ticket.status not in (Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED):
+        steps.append((max(ticket.updated_at, started), Status.IN_PROGRESS, ticket.status))
+    return [
+        TimelineEvent(
+            ticket_id=ticket.pk,
+            actor_id=ticket.assignee_id,
+            field="status",
+            old_value=old,
+            new_value=new,
+            created_at=at,
+        )
+        for at, old, new in steps
+    ]
 
 
 def _number(rows: list[Ticket]) -> None:

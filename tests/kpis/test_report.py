@@ -18,7 +18,7 @@ from icity.outbox import outbox_drain
 from icity.roles import Role
 from kpis import report_services as services
 from kpis.definitions import all_kpis
-from kpis.models import MonthlyReport, ReportFile, ReportRecipient, Snapshot, Target
+from kpis.models import MonthlyReport, ReportRecipient, Snapshot, Target
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,9 @@ def test_the_daily_job_prepares_last_months_draft_once_from_the_second_business_
 
 
 def _file(report, kind, language) -> bytes:
-    return bytes(ReportFile.objects.get(report=report, kind=kind, language=language).content)
+    """The file as downloaded (a draft commented on since is rebuilt first)."""
+    report.refresh_from_db()
+    return bytes(services.report_file_current(report=report, kind=kind, language=language).content)
 
 
 def test_the_pdf_opens_with_a_standard_reader_in_french_and_dutch():
@@ -228,3 +230,38 @@ def test_bad_input_is_refused(client, draft):
     client.post(reverse("kpis_reports:comment", args=["2026-03"]), {"domain": "logistics", "text": "x" * 2001})
     assert not draft.comments.exists()
     assert client.get(reverse("kpis_reports:approve", args=["2026-03"])).status_code == 405
+
+
+# ------------------------------------------------------------------------------ API (archive, read-only)
+
+
+def test_api_lists_reports_with_their_files_for_managers(client, draft, django_assert_max_num_queries):
+    client.force_login(make_user(Role.MANAGER))
+    with django_assert_max_num_queries(8):
+        response = client.get("/api/v1/kpis/reports/")
+    assert response.status_code == 200
+    [row] = response.json()["results"]
+    assert row["month"] == "2026-03" and row["status"] == "draft" and row["approved_by"] is None
+    assert {(file["kind"], file["language"]) for file in row["files"]} == {
+        ("pdf", "fr"),
+        ("pdf", "nl"),
+        ("xlsx", "fr"),
+        ("xlsx", "nl"),
+    }
+    assert client.get("/api/v1/kpis/reports/2026-03/").json()["month"] == "2026-03"
+    download = client.get(row["files"][0]["url"])
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment;")
+    assert client.get("/api/v1/kpis/reports/2026-02/").status_code == 404
+    assert client.get("/api/v1/kpis/reports/2026-03/files/pdf-de/").status_code == 404
+    assert client.post("/api/v1/kpis/reports/").status_code == 405
+
+
+@pytest.mark.parametrize("role", [Role.REQUESTER, Role.AGENT, Role.LOGISTICS, Role.SCHOOL_CONTACT])
+def test_api_refuses_every_other_role(client, draft, role):
+    client.force_login(make_user(role))
+    for url in ("/api/v1/kpis/reports/", "/api/v1/kpis/reports/2026-03/", "/api/v1/kpis/reports/2026-03/files/pdf-fr/"):
+        assert client.get(url).status_code == 403, url
+
+
+def test_api_needs_authentication(client, draft):
+    assert client.get("/api/v1/kpis/reports/").status_code in (401, 403)
