@@ -325,6 +325,8 @@ def low_score_follow_up(period: Period) -> list[Value]:
 
 
 def _kpi(code, name, description, unit, direction, compute, scopes=(), records=("", {}), yearly="sum"):
+    # The agents' queue is for agents; the CSAT pages for managers.
+    roles = ("agent",) if records[0] == QUEUE else ()
     return register(
         Kpi(
             code=code,
@@ -337,6 +339,7 @@ def _kpi(code, name, description, unit, direction, compute, scopes=(), records=(
             scopes=scopes,
             records_url=records[0],
             records_query=records[1],
+            records_roles=roles,
             yearly=yearly,
         )
     )

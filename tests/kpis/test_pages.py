@@ -7,10 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from icity.roles import Role
 from kpis.definitions import all_kpis
 from kpis.models import ManualEntry, Recompute, Snapshot, Target
 from kpis.reading import months_back
 from kpis.services import current_month
+from tests.factories import make_user
 from tests.tickets.factories import TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,9 +116,9 @@ def test_dashboard_ignores_a_filter_outside_the_allow_list(client, manager):
     assert "Not broken down this way" not in response.content.decode()
 
 
-def test_kpi_page_has_chart_table_breakdown_and_records_link(client, manager, django_assert_max_num_queries):
+def test_kpi_page_has_chart_table_breakdown_and_records_link(client, django_assert_max_num_queries):
     seed(months=24)
-    client.force_login(manager)
+    client.force_login(make_user(Role.MANAGER, Role.AGENT))
     with django_assert_max_num_queries(12):
         response = client.get(reverse("kpis:detail", args=["HD01"]))
     html = response.content.decode()
@@ -182,3 +184,12 @@ def test_annual_page_shows_year_value_and_change(client, manager, django_assert_
         response = client.get(reverse("kpis:annual"), {"year": 2025})
     html = response.content.decode()
     assert "+20.0 %" in html or "+20,0 %" in html  # 24 tickets against 20
+
+
+def test_a_manager_who_is_not_an_agent_is_told_where_the_ticket_records_are(client, manager):
+    client.force_login(manager)
+    html = client.get(reverse("kpis:detail", args=["HD01"])).content.decode()
+    assert "/tickets/queue/" not in html
+    assert "open to agents" in html
+    html = client.get(reverse("kpis:detail", args=["HD16"])).content.decode()
+    assert 'href="/surveys/csat/"' in html
