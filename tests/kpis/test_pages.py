@@ -95,7 +95,8 @@ def test_dashboard_shows_tiles_with_status_words_and_reads_few_queries(client, m
         response = client.get(reverse("kpis:dashboard"))
     html = response.content.decode()
     assert html.count('class="kpi-tile"') == len(all_kpis())
-    assert "On target" in html  # HD07 is a "higher" KPI above its target: the status is in words
+    # HD07 is a "higher" KPI above its target: the status is in words (the user reads French).
+    assert 'kpi-status-green">Objectif atteint<' in html
     assert html.count("<svg") >= len(all_kpis())
 
 
@@ -105,7 +106,7 @@ def test_dashboard_filters_by_team_where_a_kpi_allows(client, manager, django_as
     with django_assert_max_num_queries(10):
         response = client.get(reverse("kpis:dashboard"), {"scope": f"team:{team_ids[0]}"})
     html = response.content.decode()
-    assert "Not broken down this way" in html  # HD01 by team yes, HD13 by team no
+    assert 'class="kpi-note"' in html  # HD01 by team yes, HD13 by team no: a note says so
     assert f'value="team:{team_ids[0]}" selected' in html
 
 
@@ -113,7 +114,7 @@ def test_dashboard_ignores_a_filter_outside_the_allow_list(client, manager):
     client.force_login(manager)
     response = client.get(reverse("kpis:dashboard"), {"scope": "requester:1"})
     assert response.status_code == 200
-    assert "Not broken down this way" not in response.content.decode()
+    assert 'class="kpi-note"' not in response.content.decode()
 
 
 def test_kpi_page_has_chart_table_breakdown_and_records_link(client, django_assert_max_num_queries):
@@ -190,6 +191,15 @@ def test_a_manager_who_is_not_an_agent_is_told_where_the_ticket_records_are(clie
     client.force_login(manager)
     html = client.get(reverse("kpis:detail", args=["HD01"])).content.decode()
     assert "/tickets/queue/" not in html
-    assert "open to agents" in html
+    assert "réservée aux agents" in html
     html = client.get(reverse("kpis:detail", args=["HD16"])).content.decode()
     assert 'href="/surveys/csat/"' in html
+
+
+def test_manual_entry_history_reads_a_fixed_number_of_queries(client, manager, django_assert_max_num_queries):
+    for month in range(1, 11):
+        ManualEntry.objects.create(code="MN03", month=date(2025, month, 1), value=month, entered_by=manager)
+    client.force_login(manager)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("kpis:manual", args=["MN03"]))
+    assert response.content.decode().count("<tr>") == 11
