@@ -140,8 +140,8 @@ def kpi_detail(request, code: str):
     target_form = TargetForm(
         initial={
             "year": current.year,
-            "target": target.target if target else None,
-            "amber_band": target.amber_band if target else 0,
+            "target": _plain(target.target) if target else None,
+            "amber_band": _plain(target.amber_band) if target else 0,
         }
     )
     breakdown = reading.breakdown(kpi, month=month)

@@ -142,6 +142,8 @@ def test_manager_sets_a_target_and_bad_input_saves_nothing(client, manager):
     client.post(url, {"year": "abc", "target": "95", "amber_band": "1"})
     target.refresh_from_db()
     assert target.target == Decimal(90) and Target.objects.count() == 1
+    html = client.get(reverse("kpis:detail", args=["HD07"])).content.decode()
+    assert 'name="target" value="90"' in html and 'name="amber_band" value="5"' in html
 
 
 def test_manager_enters_a_manual_value_with_history(client, manager):
