@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from assets.models import LoanLine
+from loans.models import LoanLine
 from icity.models import Notification
 from tickets.models import OPEN_STATUSES, Ticket, TimelineEvent
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from icity.roles import Role, role_required
+from icity.roles import Role, has_role, role_required
 
 from . import charts, reading, services
 from .definitions import get_kpi
@@ -140,8 +140,8 @@ def kpi_detail(request, code: str):
     target_form = TargetForm(
         initial={
             "year": current.year,
-            "target": target.target if target else None,
-            "amber_band": target.amber_band if target else 0,
+            "target": _plain(target.target) if target else None,
+            "amber_band": _plain(target.amber_band) if target else 0,
         }
     )
     breakdown = reading.breakdown(kpi, month=month)
@@ -155,6 +155,7 @@ def kpi_detail(request, code: str):
         "month": month,
         "breakdown": [(SCOPE_LABELS.get(kind, kind), rows) for kind, rows in breakdown.items()],
         "records_link": records_link(kpi, month),
+        "records_allowed": not kpi.records_roles or has_role(request.user, *kpi.records_roles),
         "target_form": target_form,
         "recompute_form": RecomputeForm(initial={"month": Period(current).previous().month}),
         "recomputes": Recompute.objects.select_related("user").order_by("-created_at")[:5],

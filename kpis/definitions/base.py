@@ -92,6 +92,9 @@ class Kpi:
     # ("loans:overdue", {}); the page adds the period. Empty when there is none.
     records_url: str = ""
     records_query: dict = field(default_factory=dict)
+    # Roles that may open the records page (icity.roles.Role values); empty: anyone who
+    # sees the KPI. A manager without them is told where the records are instead of a link.
+    records_roles: tuple[str, ...] = ()
     # How a year is built from months: "sum" (counts), "ratio" (sum numerators /
     # sum denominators), "last" (stock at the end of the year), "median" (recomputed).
     yearly: str = "sum"

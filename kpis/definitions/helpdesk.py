@@ -106,8 +106,10 @@ def backlog_at(moment) -> QuerySet[Ticket]:
         .order_by("-created_at", "-pk")
         .values("new_value")[:1]
     )
+    # Every status change bumps updated_at: a ticket finished now and untouched since
+    # ``moment`` was already finished then. Only the others need their timeline read.
     return (
-        Ticket.objects.filter(created_at__lt=moment)
+        Ticket.objects.filter(Q(status__in=OPEN_STATUSES) | Q(updated_at__gte=moment), created_at__lt=moment)
         .annotate(status_then=Subquery(last_status))
         .filter(Q(status_then__isnull=True) | Q(status_then__in=OPEN_STATUSES))
     )
@@ -325,6 +327,8 @@ def low_score_follow_up(period: Period) -> list[Value]:
 
 
 def _kpi(code, name, description, unit, direction, compute, scopes=(), records=("", {}), yearly="sum"):
+    # The agents' queue is for agents; the CSAT pages for managers.
+    roles = ("agent",) if records[0] == QUEUE else ()
     return register(
         Kpi(
             code=code,
@@ -337,6 +341,7 @@ def _kpi(code, name, description, unit, direction, compute, scopes=(), records=(
             scopes=scopes,
             records_url=records[0],
             records_query=records[1],
+            records_roles=roles,
             yearly=yearly,
         )
     )

@@ -23,6 +23,7 @@ def local(*args) -> datetime:
 def ticket(requester, created, **fields) -> Ticket:
     fields.setdefault("title", "Écran noir")
     fields.setdefault("description", "—")
+    fields.setdefault("updated_at", created)
     return Ticket.objects.create(
         reference=f"HD-2026-{next(_numbers):06d}",
         requester=requester,
@@ -33,6 +34,8 @@ def ticket(requester, created, **fields) -> Ticket:
 
 
 def event(ticket, at, field, old="", new="", actor=None) -> TimelineEvent:
+    """A timeline row; like the services, a change moves the ticket's last activity forward."""
+    Ticket.objects.filter(pk=ticket.pk, updated_at__lt=at).update(updated_at=at)
     return TimelineEvent.objects.create(
         ticket=ticket, actor=actor, created_at=at, field=field, old_value=old, new_value=new
     )
