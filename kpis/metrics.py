@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from loans.models import LoanLine
 from icity.models import Notification
+from loans.models import LoanLine
 from tickets.models import OPEN_STATUSES, Ticket, TimelineEvent
 
 from .definitions.base import BRUSSELS
