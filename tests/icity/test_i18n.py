@@ -45,7 +45,7 @@ _SOURCE_PATTERNS = [
 
 def _source_files():
     base = Path(settings.BASE_DIR)
-    for folder in ["templates", "icity", "tickets", "assets", "surveys"]:
+    for folder in ["templates", "icity", "assets", "loans", "schools", "tickets", "knowledge", "surveys", "kpis"]:
         for path in (base / folder).rglob("*"):
             if path.suffix in {".html", ".txt", ".py"} and "migrations" not in path.parts:
                 yield path
