@@ -45,7 +45,7 @@ def test_guardian_books_a_slot_on_a_phone(open_page, mail_sink, live_app, langua
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     move = page.locator("details.move-appointment")  # already booked (another journey): the picker is folded
     if move.count() and not move.evaluate("details => details.open"):
-        move.locator("> summary").click()
+        move.locator(":scope > summary").click()
     page.locator("input[name=slot]").first.check()
     page.locator("form.slot-picker button[type=submit]").click()
     page.wait_for_load_state()
