@@ -41,13 +41,13 @@ def stack(tmp_path_factory):
     stack = Stack(root, postgres, redis, sink)
     stack.manage("migrate", "--noinput", "-v0")
     token = stack.shell(
-        "from rest_framework.authtoken.models import Token\n"
+        "from icity.tokens import api_token_issue\n"
         "from tickets.models import Category\n"
         "from tests.factories import make_user\n"
         "agent = make_user('requester', 'agent', email='agent@faults.example')\n"
         "agent.set_password('fault-pass-2026'); agent.save()\n"
         "Category.objects.create(name_fr='Imprimante', name_nl='Printer')\n"
-        "print(Token.objects.create(user=agent).key)\n"
+        "print(api_token_issue(user=agent, name='faults')[1])\n"
     ).strip()
     stack.token = token.splitlines()[-1]
     stack.category = postgres.scalar("SELECT id FROM tickets_category LIMIT 1")
