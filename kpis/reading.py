@@ -12,6 +12,9 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from icity.models import Department, Site
+from icity.text import is_id
+
 from .definitions import all_kpis
 from .definitions.base import Kpi, Period
 from .models import Snapshot, Target
@@ -116,6 +119,15 @@ def dashboard_tiles(*, month: date, scope_kind: str = "", scope_key: str = "") -
     return list(groups.items())
 
 
+def _read_in_the_active_language(choices: dict[str, dict[str, str]]) -> None:
+    """Sites and departments have French and Dutch names; a snapshot stores one label, the reader gets theirs."""
+    for kind, model, key_field in (("site", Site, "code"), ("department", Department, "pk")):
+        keys = list(choices.get(kind, {}))
+        lookup = [key for key in keys if key_field == "code" or is_id(key)]
+        for row in model.objects.filter(**{f"{key_field}__in": lookup}) if lookup else []:
+            choices[kind][str(getattr(row, key_field))] = row.name
+
+
 def scope_choices(*, since: date) -> dict[str, list[tuple[str, str]]]:
     """The teams, departments and sites that have figures since ``since``: 1 query."""
     choices: dict[str, dict[str, str]] = {kind: {} for kind in FILTER_SCOPES}
@@ -127,6 +139,7 @@ def scope_choices(*, since: date) -> dict[str, list[tuple[str, str]]]:
     )
     for kind, key, label in rows:
         choices[kind].setdefault(key, label)
+    _read_in_the_active_language(choices)
     return {kind: sorted(items.items(), key=lambda item: item[1].lower()) for kind, items in choices.items() if items}
 
 

@@ -327,8 +327,8 @@ def low_score_follow_up(period: Period) -> list[Value]:
 
 
 def _kpi(code, name, description, unit, direction, compute, scopes=(), records=("", {}), yearly="sum"):
-    # The agents' queue is for agents; the CSAT pages for managers.
-    roles = ("agent",) if records[0] == QUEUE else ()
+    # The queue is for agents and for the managers who read their teams' tickets; CSAT pages for managers.
+    roles = ("agent", "manager") if records[0] == QUEUE else ()
     return register(
         Kpi(
             code=code,

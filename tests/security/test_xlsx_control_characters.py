@@ -35,7 +35,8 @@ def test_the_helper_drops_what_xml_cannot_hold():
 
 def test_asset_export_survives_control_characters_in_supplier_and_category(client, logistics):
     asset = make_asset(tag="IC-000777")
-    Asset.objects.filter(pk=asset.pk).update(supplier=HOSTILE, notes="a\x0bb")
+    # PostgreSQL cannot store NUL in text, so a stored value never holds one (xlsx_value's own test covers NUL).
+    Asset.objects.filter(pk=asset.pk).update(supplier=HOSTILE.replace("\x00", ""), notes="a\x0bb")
     Category.objects.filter(pk=asset.model.category_id).update(name_fr="Port\x1bables")
     client.force_login(logistics)
     response = client.get(reverse("assets:export"), {"format": "xlsx"})

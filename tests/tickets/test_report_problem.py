@@ -171,6 +171,8 @@ def test_one_category_at_most_is_for_equipment(team):
 
 def test_my_equipment_queries_do_not_grow_with_the_units_and_their_links(client, requester):
     client.force_login(requester)
+    # Warm the per-process caches (content types, session) an earlier test on this worker may have cleared.
+    client.get(reverse("assets:mine"))
     counts = []
     for units in (2, 20):
         lend(requester, count=units // 2)
