@@ -144,7 +144,7 @@ def main() -> None:
         print(f"{label} {url}: HTTP {status}, median {median:.0f} ms, p95 {high:.0f} ms (target {target} ms)")
 
     from kpis.models import MonthlyReport
-    from kpis.report_services import report_prepare
+    from kpis.reports.services import report_prepare
 
     month = last_month()
     MonthlyReport.objects.filter(month=month, status="draft").delete()

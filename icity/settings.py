@@ -566,7 +566,7 @@ LOGGING = {
 # The warranty digest runs daily but its dedupe key is per ISO week: one digest a week.
 CELERY_BEAT_SCHEDULE |= {
     # kpis: the monthly report's draft, prepared from the 2nd business day of the month (idempotent).
-    "kpis-report-draft": {"task": "kpis.report_tasks.report_draft_sweep", "schedule": crontab(hour=6, minute=40)},
+    "kpis-report-draft": {"task": "kpis.reports.tasks.report_draft_sweep", "schedule": crontab(hour=6, minute=40)},
     "assets-low-stock": {"task": "assets.tasks.stock_low_sweep", "schedule": crontab(minute="*/15")},
     "assets-warranty-digest": {"task": "assets.tasks.warranty_digest_sweep", "schedule": crontab(hour=7, minute=5)},
 }

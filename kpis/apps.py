@@ -25,7 +25,7 @@ class KpisConfig(AppConfig):
         """The monthly report to the City: its admin, its beat task and the files its emails attach."""
         from icity.registry import register_attachment_provider
 
-        from . import report_admin, report_tasks  # noqa: F401
-        from .report_services import ATTACHMENT_KIND, report_file_attachment
+        from .reports import admin, tasks  # noqa: F401
+        from .reports.services import ATTACHMENT_KIND, report_file_attachment
 
         register_attachment_provider(ATTACHMENT_KIND, report_file_attachment)

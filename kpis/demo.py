@@ -22,7 +22,7 @@ from icity.models import Site
 from loans.models import DeliveryRun, EquipmentRequest, Loan, LoanLine, RequestLine
 
 from .definitions.base import BRUSSELS, Period
-from .report_models import MonthlyReport, ReportRecipient
+from .reports.models import MonthlyReport, ReportRecipient
 
 MONTHS = 24
 # kg per unit, kg CO2e to make one (typical manufacturers' product carbon footprints).
@@ -413,8 +413,8 @@ def _disposals(rng: random.Random, months: list[Period]) -> None:
 
 
 def _snapshots_targets_reports(months: list[Period], today: date, stdout) -> None:
-    from . import report_services
     from .models import Target
+    from .reports import services as report_services
     from .services import kpis_snapshot_month
 
     User = get_user_model()

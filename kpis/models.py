@@ -148,4 +148,4 @@ class ManualEntry(models.Model):
 
 
 # The monthly report to the City (its own module, registered with this app).
-from .report_models import MonthlyReport, ReportComment, ReportFile, ReportRecipient  # noqa: E402, F401
+from .reports.models import MonthlyReport, ReportComment, ReportFile, ReportRecipient  # noqa: E402, F401

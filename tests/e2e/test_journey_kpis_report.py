@@ -14,7 +14,7 @@ MONTHS = {"fr": 6, "nl": 7}
 @pytest.mark.parametrize("language", ["fr", "nl"])
 def test_manager_comments_and_approves_the_monthly_report(open_page, mail_sink, language):
     month = app_shell(
-        "from kpis.definitions.base import Period; from kpis.report_services import report_prepare, _today\n"
+        "from kpis.definitions.base import Period; from kpis.reports.services import report_prepare, _today\n"
         f"period = Period.of(_today())\nfor _ in range({MONTHS[language]}): period = period.previous()\n"
         "report_prepare(month=period.month); print(f'{period.month:%Y-%m}')"
     )

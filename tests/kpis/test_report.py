@@ -16,9 +16,9 @@ from pypdf import PdfReader
 from icity.models import Notification
 from icity.outbox import outbox_drain
 from icity.roles import Role
-from kpis import report_services as services
 from kpis.definitions import all_kpis
 from kpis.models import MonthlyReport, ReportRecipient, Snapshot, Target
+from kpis.reports import services
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

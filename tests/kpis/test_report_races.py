@@ -8,8 +8,8 @@ from django.db import connection
 
 from icity.models import Notification
 from icity.roles import Role
-from kpis import report_services as services
 from kpis.models import MonthlyReport, ReportRecipient
+from kpis.reports import services
 from tests.factories import make_user
 
 pytestmark = [

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .report_models import MonthlyReport, ReportRecipient
+from .models import MonthlyReport, ReportRecipient
 
 
 @admin.register(ReportRecipient)

@@ -28,9 +28,9 @@ from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemp
 
 from icity.spreadsheets import neutralise_formula
 
-from .definitions import all_kpis
-from .definitions.base import DOMAINS, Kpi, Period
-from .models import Snapshot, Target
+from ..definitions import all_kpis
+from ..definitions.base import DOMAINS, Kpi, Period
+from ..models import Snapshot, Target
 
 DOMAIN_NAMES = {
     "helpdesk": gettext_lazy("Helpdesk"),

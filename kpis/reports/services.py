@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from icity.outbox import notify
 from tickets import sla
 
-from .definitions.base import BRUSSELS, DOMAINS, Period
-from .report_build import build_pdf, build_xlsx
-from .report_models import REPORT_LANGUAGES, MonthlyReport, ReportComment, ReportFile, ReportRecipient
+from ..definitions.base import BRUSSELS, DOMAINS, Period
+from .build import build_pdf, build_xlsx
+from .models import REPORT_LANGUAGES, MonthlyReport, ReportComment, ReportFile, ReportRecipient
 
 ATTACHMENT_KIND = "kpis.report_file"
 COMMENT_MAX = 2000

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from icity.roles import Role, role_required
 
-from . import report_services as services
-from .definitions.base import DOMAINS, Period
-from .report_build import DOMAIN_NAMES, month_name, sections_for, shown, status_label
-from .report_models import REPORT_LANGUAGES, MonthlyReport
+from ..definitions.base import DOMAINS, Period
+from . import services
+from .build import DOMAIN_NAMES, month_name, sections_for, shown, status_label
+from .models import REPORT_LANGUAGES, MonthlyReport
 
 REPORT_ROLES = (Role.MANAGER, Role.ADMIN)
 PAGE_SIZE = 24

@@ -10,9 +10,9 @@ from rest_framework.views import APIView
 
 from icity.roles import HasRole, Role
 
-from .report_models import REPORT_LANGUAGES, MonthlyReport
-from .report_services import report_file_current
-from .report_views import _report
+from .models import REPORT_LANGUAGES, MonthlyReport
+from .services import report_file_current
+from .views import _report
 
 ManagerOrAdmin = HasRole.of(Role.MANAGER, Role.ADMIN)
 
