@@ -109,6 +109,7 @@ def environment(run_dir: Path) -> dict[str, str]:
             "ICITY_VAR_DIR": str(run_dir / "var"),
             "DATABASE_URL": f"postgres://{PG_USER}@127.0.0.1:{PORTS['pgbouncer']}/{DB_NAME}",
             "DATABASE_PGBOUNCER": "1",
+            "BEAT_REDBEAT": "1",
             "REDIS_URL": f"redis://127.0.0.1:{PORTS['redis']}/0",
             "STORAGE_URL": f"s3://{BUCKET}",
             "S3_ENDPOINT_URL": f"http://127.0.0.1:{PORTS['s3']}",

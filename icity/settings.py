@@ -367,9 +367,13 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    # One scheduler across the cluster: every beat process competes for RedBeat's lock in
-    # Redis and only its holder sends due tasks; another takes over within the lock timeout.
-    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    # One scheduler across a cluster (BEAT_REDBEAT=1): every beat process competes for RedBeat's
+    # lock in Redis and only its holder sends due tasks; another takes over within the lock
+    # timeout. Off by default: a RedBeat beat exits when Redis restarts empty (its lock and
+    # schedule are gone), so it needs a supervisor that restarts it; one beat with its local
+    # schedule file rides out a Redis outage on its own (make faults).
+    if env_bool("BEAT_REDBEAT", False):
+        CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
     CELERY_REDBEAT_REDIS_URL = REDIS_URL
     CELERY_REDBEAT_KEY_PREFIX = env_str("REDBEAT_KEY_PREFIX", "icity:redbeat")
     CELERY_REDBEAT_LOCK_TIMEOUT = env_int("REDBEAT_LOCK_TIMEOUT", 30)

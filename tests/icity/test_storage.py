@@ -177,6 +177,7 @@ def test_cluster_settings_from_the_environment(tmp_path):
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "DATABASE_URL": "postgres://icity@127.0.0.1:6432/icity",
         "DATABASE_PGBOUNCER": "1",
+        "BEAT_REDBEAT": "1",
     }
     result = _manage("shell", "-c", probe, **env)
     assert result.stdout.strip().splitlines()[-1].split() == [
