@@ -242,17 +242,23 @@ class Stack:
         celery = [sys.executable, "-m", "celery", "-A", "icity"]
         kind = name.rstrip("0123456789")
         command = {
-            "worker": [*celery, "worker", "-Q", "icity,icity-mail", "--concurrency", "2", "--loglevel", "WARNING",
+            "worker": [*celery, "worker", "-Q", "icity,icity-mail", "--concurrency", "2", "--loglevel", "INFO",
                        "--without-gossip", "--without-mingle", "--without-heartbeat"],
             "beat": [*celery, "beat", "--loglevel", "WARNING", "--schedule", str(self.root / f"{name}-schedule")],
             "web": [sys.executable, "-m", "gunicorn", "icity.wsgi", "--bind", f"127.0.0.1:{WEB_PORT}",
                     "--workers", "2", "--timeout", "60"],
         }[kind]  # fmt: skip
-        log = open(self.root / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
+        log_path = self.root / f"{name}.log"
+        readies = log_path.read_bytes().count(b" ready.") if log_path.exists() else 0
+        log = open(log_path, "ab")  # noqa: SIM115 - closed with the process
         self.processes[name] = subprocess.Popen(
             command, cwd=BASE_DIR, env={**self.env, **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
+        if kind == "worker":
+            # A worker that loses its broker while still booting exits for good (Celery's own bootstrap):
+            # the faults start once it says it is ready.
+            wait_for(lambda: log_path.read_bytes().count(b" ready.") > readies, 90, f"{name} ready")
         if kind == "web":
             wait_for(lambda: _port_open(WEB_PORT), 60, "gunicorn")
             # Both workers have imported the app and answered once (traffic measures faults, not boot time).
