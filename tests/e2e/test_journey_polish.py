@@ -65,6 +65,7 @@ def test_agent_queue_shows_ten_tickets_on_a_laptop_screen(open_page, language):
         "() => [...document.querySelectorAll('table.queue tbody tr')]"
         ".filter(row => row.getBoundingClientRect().bottom <= window.innerHeight).length"
     )
+    screenshot(page, f"polish-agent-queue-{language}")
     assert visible >= 10, f"only {visible} tickets in the first screen"
     title = page.locator("table.queue td.cell-title").first
     assert title.get_attribute("title")  # the full title on hover
