@@ -378,17 +378,13 @@ def _status_events(ticket: Ticket) -> list[TimelineEvent]:
 
 
 def _number(rows: list[Ticket]) -> None:
-    """Give references in opening order, continuing each year's counter (under its row lock)."""
+    """Give references in opening order, continuing each year's numbers (``ReferenceCounter.take``)."""
     by_year: dict[int, list[Ticket]] = {}
     for ticket in rows:
         by_year.setdefault(timezone.localtime(ticket.created_at).year, []).append(ticket)
     for year, tickets in by_year.items():
-        counter, _created = ReferenceCounter.objects.get_or_create(year=year)
-        counter = ReferenceCounter.objects.select_for_update().get(pk=counter.pk)
-        for offset, ticket in enumerate(tickets, start=1):
-            ticket.reference = f"HD-{year}-{counter.last_number + offset:06d}"
-        counter.last_number += len(tickets)
-        counter.save(update_fields=["last_number"])
+        for ticket, number in zip(tickets, ReferenceCounter.take(year, len(tickets)), strict=True):
+            ticket.reference = f"HD-{year}-{number:06d}"
 
 
 def seed_tickets(*, rng: random.Random, stdout=None, **kwargs) -> None:

@@ -8,7 +8,7 @@ constraints and small read helpers. Linked assets are a ManyToMany to
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, pgettext_lazy
@@ -151,7 +151,13 @@ class SlaPolicy(models.Model):
 
 
 class ReferenceCounter(models.Model):
-    """Last ticket number used in a year; its row lock makes references race-safe."""
+    """Last ticket number used in a year: the allocator on SQLite, the starting point on PostgreSQL.
+
+    On PostgreSQL numbers come from one sequence per year (``tickets_reference_<year>``,
+    see migration 0012): ``nextval`` takes no lock that lasts until commit, so
+    concurrent openings never queue behind each other. A rolled-back opening
+    leaves a gap in that year's numbers (references are unique, not gapless).
+    """
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last_number = models.PositiveIntegerField(default=0)
@@ -161,6 +167,31 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
+
+    @classmethod
+    def take(cls, year: int, count: int = 1) -> list[int]:
+        """``count`` unused numbers of ``year``, in increasing order (one query once the year has begun)."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT tickets_reference_next(%s) FROM generate_series(1, %s)", [year, count])
+                return sorted(number for (number,) in cursor.fetchall())
+        # SQLite lets one writer in at a time, so the row's increment is race-free there;
+        # UPDATE ... RETURNING reads the new value in the same statement.
+        update = (
+            "UPDATE tickets_referencecounter SET last_number = last_number + %s WHERE year = %s RETURNING last_number"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(update, [count, year])
+            row = cursor.fetchone()
+            if row is None:  # the year's first ticket
+                cursor.execute(
+                    "INSERT INTO tickets_referencecounter (year, last_number) VALUES (%s, 0) ON CONFLICT DO NOTHING",
+                    [year],
+                )
+                cursor.execute(update, [count, year])
+                row = cursor.fetchone()
+        last = row[0]
+        return list(range(last - count + 1, last + 1))
 
 
 class Status(models.TextChoices):

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,24 +102,10 @@ def _schedule_sla(ticket: Ticket) -> list[str]:
 
 
 def _next_reference(now: datetime) -> str:
-    """HD-YYYY-NNNNNN from a per-year counter row held under lock until commit.
-
-    Two concurrent openings queue on the row lock, so numbers never collide;
-    a rolled-back opening rolls back its number too (gaps are tolerated anyway).
-    """
+    """HD-YYYY-NNNNNN, numbered per Brussels year (``ReferenceCounter.take``: no lock held until commit)."""
     year = timezone.localtime(now).year
-    counter = ReferenceCounter.objects.select_for_update().filter(year=year).first()
-    if counter is None:
-        try:
-            with transaction.atomic():
-                ReferenceCounter.objects.create(year=year)
-        except IntegrityError:  # another opening created this year's row first
-            pass
-        counter = ReferenceCounter.objects.select_for_update().get(year=year)
-    counter.last_number = F("last_number") + 1
-    counter.save(update_fields=["last_number"])
-    counter.refresh_from_db(fields=["last_number"])
-    return f"HD-{year}-{counter.last_number:06d}"
+    (number,) = ReferenceCounter.take(year)
+    return f"HD-{year}-{number:06d}"
 
 
 def _event(ticket: Ticket, actor, field: str, old="", new="", *, at: datetime | None = None) -> TimelineEvent:
