@@ -52,6 +52,14 @@ def read_through(key: str, compute: Callable[[], Any], timeout: int | None) -> A
     return value
 
 
+def cache_delete(key: str) -> None:
+    """``cache.delete``; when the cache is down the value is gone with it or expires on its timeout."""
+    try:
+        cache.delete(key)
+    except Exception as error:
+        log_outage(error)
+
+
 def cache_add(key: str, value: Any, timeout: float) -> bool:
     """``cache.add``, but True when the cache is down (the caller does the work rather than skip it)."""
     try:

@@ -54,29 +54,70 @@ def notify(
     ``{"kind": ..., "id": ...}`` references to objects an app registered a
     provider for (``registry.register_attachment_provider``).
     """
-    attachments = _check_attachments(attachments or [])
-    if language is None:
-        language = getattr(recipient, "language", None) or settings.LANGUAGE_CODE
+    row = _new_row(
+        dedupe_key=dedupe_key,
+        template=template,
+        to_email=to_email,
+        recipient=recipient,
+        language=language,
+        context=context,
+        headers=headers,
+        attachments=attachments,
+    )
+    follow_ups = _run_hooks([row])  # reads only, before the savepoint
     try:
         # A savepoint, so that a duplicate key leaves the caller's transaction usable
         # (and undoes whatever the hooks recorded for it).
         with transaction.atomic():
-            row = Notification.objects.create(
-                dedupe_key=dedupe_key,
-                template=template,
-                to_email=to_email,
-                recipient=recipient,
-                language=language,
-                context=context or {},
-                # Fixed when queued, so that every send attempt carries the same id and replies can be matched.
-                headers={"Message-ID": new_message_id(), **(headers or {})},
-                attachments=attachments,
-            )
-            _run_hooks(row)
+            row.save(force_insert=True)
+            _save_follow_ups(follow_ups)
     except IntegrityError:
         return False
     transaction.on_commit(poke_drain)
     return True
+
+
+def notify_many(messages: list[dict]) -> int:
+    """Queue several messages with one INSERT; each dict holds ``notify``'s keyword arguments.
+
+    For messages whose keys cannot exist yet (they name a row created in the
+    same transaction, like a ticket just opened): there is no savepoint, so a
+    duplicate key fails the caller's transaction instead of being skipped.
+    """
+    rows = [_new_row(**message) for message in messages]
+    if not rows:
+        return 0
+    follow_ups = _run_hooks(rows)
+    Notification.objects.bulk_create(rows)
+    _save_follow_ups(follow_ups)
+    transaction.on_commit(poke_drain)
+    return len(rows)
+
+
+def _new_row(
+    *,
+    dedupe_key: str,
+    template: str,
+    to_email: str,
+    recipient=None,
+    language: str | None = None,
+    context: dict | None = None,
+    headers: dict | None = None,
+    attachments: list[dict] | None = None,
+) -> Notification:
+    if language is None:
+        language = getattr(recipient, "language", None) or settings.LANGUAGE_CODE
+    return Notification(
+        dedupe_key=dedupe_key,
+        template=template,
+        to_email=to_email,
+        recipient=recipient,
+        language=language,
+        context=context or {},
+        # Fixed when queued, so that every send attempt carries the same id and replies can be matched.
+        headers={"Message-ID": new_message_id(), **(headers or {})},
+        attachments=_check_attachments(attachments or []),
+    )
 
 
 class UnknownAttachmentKind(ValueError):
@@ -108,15 +149,21 @@ def new_message_id() -> str:
     return f"<icity.{uuid.uuid4().hex}@{domain}>"
 
 
-def _run_hooks(row: Notification) -> None:
-    hooks = outbox_hooks()
-    if not hooks:
-        return
-    before = (dict(row.headers), dict(row.context))
-    for hook in hooks:
-        hook(row)
-    if (row.headers, row.context) != before:
-        row.save(update_fields=["headers", "context"])
+def _run_hooks(rows: list[Notification]) -> list:
+    """Let the registered hooks complete the rows before they are inserted; return the rows they want saved too."""
+    follow_ups = []
+    for hook in outbox_hooks():
+        follow_ups.extend(hook(rows) or ())
+    return follow_ups
+
+
+def _save_follow_ups(objects: list) -> None:
+    """Insert the hooks' rows (which point at notifications saved just before), one INSERT per model."""
+    by_model: dict[type, list] = {}
+    for instance in objects:
+        by_model.setdefault(type(instance), []).append(instance)
+    for model, instances in by_model.items():
+        model.objects.bulk_create(instances)
 
 
 def notify_user(
@@ -129,15 +176,37 @@ def notify_user(
     attachments: list[dict] | None = None,
 ) -> bool:
     return notify(
-        dedupe_key=dedupe_key,
-        template=template,
-        to_email=user.email,
-        recipient=user,
-        language=user.language,
-        context={"recipient_name": user.get_full_name() or user.email, **(context or {})},
-        headers=headers,
-        attachments=attachments,
+        **message_to_user(
+            user=user,
+            dedupe_key=dedupe_key,
+            template=template,
+            context=context,
+            headers=headers,
+            attachments=attachments,
+        )
     )
+
+
+def message_to_user(
+    *,
+    user,
+    dedupe_key: str,
+    template: str,
+    context: dict | None = None,
+    headers: dict | None = None,
+    attachments: list[dict] | None = None,
+) -> dict:
+    """``notify``'s arguments for a message to ``user`` (for ``notify_many``)."""
+    return {
+        "dedupe_key": dedupe_key,
+        "template": template,
+        "to_email": user.email,
+        "recipient": user,
+        "language": user.language,
+        "context": {"recipient_name": user.get_full_name() or user.email, **(context or {})},
+        "headers": headers,
+        "attachments": attachments,
+    }
 
 
 _drain_trigger: Callable[..., None] | None = None

@@ -74,11 +74,13 @@ def seeders() -> list[Seeder]:
 
 
 def register_outbox_hook(hook: Callable) -> None:
-    """``hook(notification)`` runs inside ``notify``'s savepoint, right after the row is created.
+    """``hook(notifications)`` runs on rows about to be inserted by ``notify``/``notify_many``.
 
-    It may add to ``notification.headers`` (threading headers) or
-    ``notification.context`` (e.g. ``subject_tag``) and record rows of its own;
-    ``notify`` saves the changed row. Used by the email channel to thread ticket emails.
+    It may add to each row's ``headers`` (threading headers) or ``context``
+    (e.g. ``subject_tag``), and returns unsaved rows of its own (pointing at
+    the notifications), which the outbox inserts right after them, in the same
+    savepoint. It only reads, so a batch costs its queries once, not per row.
+    Used by the email channel to thread ticket emails.
     """
     if hook not in _outbox_hooks:
         _outbox_hooks.append(hook)

@@ -115,7 +115,9 @@ class TicketOpenForm(forms.Form):
     def __init__(self, *args, agent: bool = False, user: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = (
-            Category.objects.filter(is_active=True).select_related("parent").order_by("parent__name_fr", "name_fr")
+            Category.objects.filter(is_active=True)
+            .select_related("parent", "default_team")  # the opening routes to the team: no query for it
+            .order_by("parent__name_fr", "name_fr")
         )
         self.user = user
         if user is not None:

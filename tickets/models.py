@@ -8,12 +8,13 @@ constraints and small read helpers. Linked assets are a ManyToMany to
 import uuid
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from icity.cache import cache_delete, read_through
 from icity.models import BilingualName
 from icity.text import is_id
 
@@ -128,6 +129,9 @@ def priority_basis(impact: str, urgency: str) -> str:
     }
 
 
+SLA_TARGETS_KEY = "tickets:sla-targets"
+
+
 class SlaPolicy(models.Model):
     """Targets for one priority, in business minutes (see tickets/sla.py)."""
 
@@ -148,6 +152,39 @@ class SlaPolicy(models.Model):
 
     def __str__(self) -> str:
         return self.get_priority_display()
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._forget_targets()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self._forget_targets()
+        return result
+
+    @staticmethod
+    def _forget_targets() -> None:
+        # Now, and again at commit: an opening may have cached the old targets in between.
+        cache_delete(SLA_TARGETS_KEY)
+        transaction.on_commit(lambda: cache_delete(SLA_TARGETS_KEY))
+
+    @classmethod
+    def targets(cls) -> dict[int, tuple[int, int]]:
+        """``{priority: (first response, resolution)}`` of every policy: read on each opening, so cached.
+
+        Saving or deleting a policy (the admin) drops the cached copy; the timeout bounds
+        staleness after a bulk update that bypasses ``save``.
+        """
+        return read_through(
+            SLA_TARGETS_KEY,
+            lambda: {
+                priority: (first_response, resolution)
+                for priority, first_response, resolution in cls.objects.values_list(
+                    "priority", "first_response_minutes", "resolution_minutes"
+                )
+            },
+            timeout=300,
+        )
 
 
 class ReferenceCounter(models.Model):

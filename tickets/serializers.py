@@ -105,7 +105,9 @@ class TicketCreateSerializer(serializers.Serializer):
 
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=20000)
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True))
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.filter(is_active=True).select_related("default_team")
+    )
     impact = serializers.ChoiceField(choices=Level.choices, default=Level.LOW)
     urgency = serializers.ChoiceField(choices=Level.choices, default=Level.MEDIUM)
     asset = serializers.CharField(

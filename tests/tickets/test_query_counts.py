@@ -67,3 +67,49 @@ def test_ticket_page_query_ceiling(client, django_assert_max_num_queries, rows, 
     client.force_login(requester)
     with django_assert_max_num_queries(10):
         assert client.get(f"/api/v1/tickets/{ticket.reference}/comments/").status_code == 200
+
+
+def _auto_assigning(team):
+    from .factories import make_agent
+
+    team.auto_assign = True
+    team.save(update_fields=["auto_assign"])
+    make_agent(team)
+
+
+NEW_TICKET = {"title": "Écran noir", "description": "Il ne s'allume plus.", "impact": "low", "urgency": "medium"}
+
+
+def test_opening_a_plain_ticket_costs_at_most_12_queries(django_assert_max_num_queries, team, category, team_agent):
+    """Routing, auto-assignment, SLA targets, timeline and outbox (requester + assignee) in 12 queries at most."""
+    _auto_assigning(team)
+    requester = make_user()
+    services.ticket_open(requester=requester, opened_by=requester, category=category, **NEW_TICKET)  # warm caches
+    with django_assert_max_num_queries(12):
+        ticket = services.ticket_open(requester=requester, opened_by=requester, category=category, **NEW_TICKET)
+    assert ticket.assignee is not None
+
+
+def test_the_new_ticket_form_and_api_stay_within_their_ceiling(client, django_assert_max_num_queries, team, category):
+    """The whole request: session, user, form or serializer, the opening (at most 12) and the redirect."""
+    from icity.models import Notification
+    from tickets.models import Ticket, TimelineEvent
+
+    _auto_assigning(team)
+    client.force_login(make_user())
+    client.post(reverse("tickets:new"), {**NEW_TICKET, "category": category.pk})  # warm caches
+    with django_assert_max_num_queries(18):
+        response = client.post(reverse("tickets:new"), {**NEW_TICKET, "category": category.pk})
+    assert response.status_code == 302
+    with django_assert_max_num_queries(16):
+        response = client.post(
+            "/api/v1/tickets/", {**NEW_TICKET, "category": category.pk}, content_type="application/json"
+        )
+    assert response.status_code == 201
+    ticket = Ticket.objects.get(reference=response.json()["reference"])
+    assert ticket.assignee is not None
+    assert set(TimelineEvent.objects.filter(ticket=ticket).values_list("field", flat=True)) == {"created", "assignee"}
+    keys = set(
+        Notification.objects.filter(dedupe_key__startswith=f"ticket:{ticket.pk}:").values_list("template", flat=True)
+    )
+    assert keys == {"tickets_opened", "tickets_assigned"}

@@ -23,29 +23,20 @@ HUMAN_TEMPLATES = {"tickets_reply"}
 HUMAN_WHEN_NOTE = {"tickets_waiting", "tickets_resolved"}
 
 
-def thread_root(ticket: Ticket) -> str:
-    """The thread's first Message-ID: the email that opened the ticket, or a stable synthetic one."""
-    first = (
-        InboundMessage.objects.filter(ticket=ticket, status=InboundStatus.PROCESSED)
-        .order_by("received_at", "pk")
-        .values_list("message_id", flat=True)
-        .first()
-    )
-    if first:
-        return first
+def _synthetic_root(ticket: Ticket) -> str:
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
     return f"<ticket.{ticket.reference.lower()}@{domain}>"
 
 
 def thread_headers(ticket: Ticket) -> dict[str, str]:
     """In-Reply-To the latest email received on the ticket (or the root); References the root and it."""
-    root = thread_root(ticket)
-    latest = (
+    received = list(
         InboundMessage.objects.filter(ticket=ticket, status=InboundStatus.PROCESSED)
-        .order_by("-received_at", "-pk")
+        .order_by("received_at", "pk")
         .values_list("message_id", flat=True)
-        .first()
-    )
+    )  # a ticket's received emails: a handful, read in one query
+    root = received[0] if received and received[0] else _synthetic_root(ticket)
+    latest = received[-1] if received else None
     references = [root] if not latest or latest == root else [root, latest]
     return {"In-Reply-To": latest or root, "References": " ".join(references)}
 
@@ -83,27 +74,36 @@ def is_automatic(notification: Notification) -> bool:
     return not (notification.template in HUMAN_WHEN_NOTE and context.get("note") and not context.get("automatic"))
 
 
-def thread_ticket_email(notification: Notification) -> None:
-    """Outbox hook: add threading headers to a message about a ticket and record its Message-ID."""
-    match = TICKET_KEY.match(notification.dedupe_key)
-    if not match:
-        return
-    ticket = Ticket.objects.filter(pk=int(match.group(1))).only("pk", "reference", "team_id").first()
-    if ticket is None:
-        return
-    message_id = notification.headers.get("Message-ID")
-    headers = {**thread_headers(ticket), "Reply-To": reply_to_address(ticket)}
-    if is_automatic(notification):
-        headers["Auto-Submitted"] = "auto-generated"
-        # Asks Exchange/Outlook not to answer with out-of-office or other automatic replies.
-        headers["X-Auto-Response-Suppress"] = "All"
-    notification.headers.update(headers)
-    notification.context["subject_tag"] = f"[{ticket.reference}]"
-    if message_id:
-        OutboundEmail.objects.create(message_id=message_id, ticket=ticket, notification=notification)
+def thread_ticket_emails(notifications: list[Notification]) -> list[OutboundEmail]:
+    """Outbox hook: add threading headers to messages about a ticket; return their ``OutboundEmail`` records.
+
+    The ticket's headers are read once for all the messages about it in the batch.
+    """
+    by_ticket: dict[int, list[Notification]] = {}
+    for notification in notifications:
+        match = TICKET_KEY.match(notification.dedupe_key)
+        if match:
+            by_ticket.setdefault(int(match.group(1)), []).append(notification)
+    records = []
+    for ticket_id, rows in by_ticket.items():
+        ticket = Ticket.objects.filter(pk=ticket_id).only("pk", "reference", "team_id").first()
+        if ticket is None:
+            continue
+        headers = {**thread_headers(ticket), "Reply-To": reply_to_address(ticket)}
+        for notification in rows:
+            notification.headers.update(headers)
+            if is_automatic(notification):
+                notification.headers["Auto-Submitted"] = "auto-generated"
+                # Asks Exchange/Outlook not to answer with out-of-office or other automatic replies.
+                notification.headers["X-Auto-Response-Suppress"] = "All"
+            notification.context["subject_tag"] = f"[{ticket.reference}]"
+            message_id = notification.headers.get("Message-ID")
+            if message_id:
+                records.append(OutboundEmail(message_id=message_id, ticket=ticket, notification=notification))
+    return records
 
 
 def register_threading() -> None:
     from icity.registry import register_outbox_hook
 
-    register_outbox_hook(thread_ticket_email)
+    register_outbox_hook(thread_ticket_emails)
