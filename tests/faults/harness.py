@@ -31,6 +31,13 @@ WEB_PORT = int(os.environ.get("FAULTS_WEB_PORT", "8601"))
 SMTP_PORT = int(os.environ.get("FAULTS_SMTP_PORT", "8602"))
 # aiosmtpd logs every SMTP command at INFO: thousands of lines that hide the figures.
 logging.getLogger("mail.log").setLevel(logging.WARNING)
+WEB_PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "SECRET_KEY": "faults-" + os.urandom(24).hex(),
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "0",
+    "ICITY_TESTING": "1",  # only switches static files to the plain storage
+}
 MESSAGE_ID = re.compile(rb"^Message-ID:\s*(<[^>]+>)", re.M | re.I)
 
 
@@ -259,6 +266,10 @@ class Stack:
         }[kind]  # fmt: skip
         log_path = self.root / f"{name}.log"
         readies = log_path.read_bytes().count(b" ready.") if log_path.exists() else 0
+        if kind == "web":
+            # As in production (DEBUG off): a database outage answers the 503 page (handler500), not
+            # Django's debug 500. Plain HTTP on loopback, plain static files (no collectstatic here).
+            env = {**WEB_PRODUCTION_ENV, **(env or {})}
         log = open(log_path, "ab")  # noqa: SIM115 - closed with the process
         self.processes[name] = subprocess.Popen(
             command, cwd=BASE_DIR, env={**self.env, **(env or {})}, stdout=log, stderr=subprocess.STDOUT,

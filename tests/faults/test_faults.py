@@ -124,7 +124,7 @@ def test_relay_refusing_then_hanging_then_back(clean):
     stack.start("worker")
     stack.start("beat")
     stack.queue_messages(50, "relay")
-    time.sleep(10)
+    time.sleep(5)
     stack.sink.hang()
     hang_started = time.time()
     time.sleep(30)
@@ -142,8 +142,15 @@ def test_relay_refusing_then_hanging_then_back(clean):
     assert figures["lost"] == 0 and figures["duplicates"] == 0
 
 
+def _plain_http(session: requests.Session) -> None:
+    """The web runs as in production, so its cookies are Secure; the suite speaks plain HTTP on loopback."""
+    for cookie in session.cookies:
+        cookie.secure = False
+
+
 def _login(session: requests.Session):
     session.get(f"{BASE}/accounts/login/", timeout=20)
+    _plain_http(session)
     response = session.post(
         f"{BASE}/accounts/login/",
         data={
@@ -156,6 +163,7 @@ def _login(session: requests.Session):
         allow_redirects=False,
     )
     assert response.status_code == 302, response.status_code
+    _plain_http(session)
 
 
 class Traffic:
