@@ -83,7 +83,8 @@ cluster: $(VENV)/.installed-cluster translations
 cluster-test: $(VENV)/.installed-cluster translations
 	timeout --signal=TERM --kill-after=30 600 $(PY) -m cluster.loadtest
 
-# Fault injection (README "Faults"): its own PostgreSQL (5441), Redis (6391), SMTP sink and web (8601-8602);
-# kills the worker, stalls the relay, stops Redis, restarts PostgreSQL, runs two beats. About 6 minutes on a quiet machine; bounded to 15.
+# Fault injection (README "Development", make faults): its own PostgreSQL (5441), Redis (6391), SMTP sink and
+# web (8601-8602); kills the worker, stalls the relay, stops Redis, restarts PostgreSQL, runs two beats.
+# About 10 minutes on the shared 2-core machine; bounded to 15.
 faults: setup-dev translations
 	ICITY_FAULTS=1 timeout 900 $(VENV)/bin/pytest tests/faults -p no:xdist -p no:randomly -s -q $(PYTEST_ARGS)

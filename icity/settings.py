@@ -350,6 +350,8 @@ BROKER_DIR = VAR_DIR / "broker"
 _PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # kombu's Redis transport, but a worker that loses Redis reconnects instead of exiting (icity/celery.py).
+    CELERY_BROKER_TRANSPORT = "icity.celery:RedisTransport"
     # acks_late with Redis: an unacknowledged task comes back after this long.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": 3600,
@@ -391,6 +393,12 @@ else:
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker (and beat) waits out a broker outage of any length rather than exiting after
+# Celery's default 100 attempts (about 50 minutes); the outbox rows wait in PostgreSQL meanwhile.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A drain still running when the broker goes away finishes its message rather than being
+# cancelled mid-send (which could send it twice): it claims rows in PostgreSQL, not in the broker.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "icity")
 # Sending mail has its own queue, so that a slow or hung relay never delays the
 # heartbeat and the sweeps; a worker consumes both (`-Q icity,icity-mail`).

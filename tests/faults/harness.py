@@ -6,6 +6,7 @@ the PostgreSQL or Redis a developer or CI already runs.
 
 import asyncio
 import contextlib
+import logging
 import os
 import re
 import shutil
@@ -28,6 +29,15 @@ PG_PORT = int(os.environ.get("FAULTS_PG_PORT", "5441"))
 REDIS_PORT = int(os.environ.get("FAULTS_REDIS_PORT", "6391"))
 WEB_PORT = int(os.environ.get("FAULTS_WEB_PORT", "8601"))
 SMTP_PORT = int(os.environ.get("FAULTS_SMTP_PORT", "8602"))
+# aiosmtpd logs every SMTP command at INFO: thousands of lines that hide the figures.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
+WEB_PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "SECRET_KEY": "faults-" + os.urandom(24).hex(),
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "0",
+    "ICITY_TESTING": "1",  # only switches static files to the plain storage
+}
 MESSAGE_ID = re.compile(rb"^Message-ID:\s*(<[^>]+>)", re.M | re.I)
 
 
@@ -54,7 +64,7 @@ def _run_as_postgres(command: list[str], **kwargs):
 class Postgres:
     def __init__(self):
         # Its own directory, readable by the postgres user (pytest's tmp is private to root).
-        root = Path(tempfile.mkdtemp(prefix="icity-faults-pg-"))
+        root = Path(tempfile.mkdtemp(prefix="faults-pg-"))
         root.chmod(0o755)
         self.root = root
         versions = sorted(Path("/usr/lib/postgresql").iterdir(), key=lambda path: int(path.name))
@@ -65,9 +75,13 @@ class Postgres:
             path.mkdir(parents=True)
             if os.geteuid() == 0:
                 shutil.chown(path, "postgres")
-        _run_as_postgres(
-            [str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"]
-        )
+        try:
+            _run_as_postgres(
+                [str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"]
+            )
+        except BaseException:
+            self.remove()
+            raise
         self.url = f"postgres://postgres@127.0.0.1:{PG_PORT}/icity_faults"
 
     def start(self):
@@ -77,6 +91,8 @@ class Postgres:
         )
 
     def stop(self):
+        if not (self.data / "postmaster.pid").exists():
+            return  # never started, or already stopped
         _run_as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"])
 
     def remove(self):
@@ -250,6 +266,10 @@ class Stack:
         }[kind]  # fmt: skip
         log_path = self.root / f"{name}.log"
         readies = log_path.read_bytes().count(b" ready.") if log_path.exists() else 0
+        if kind == "web":
+            # As in production (DEBUG off): a database outage answers the 503 page (handler500), not
+            # Django's debug 500. Plain HTTP on loopback, plain static files (no collectstatic here).
+            env = {**WEB_PRODUCTION_ENV, **(env or {})}
         log = open(log_path, "ab")  # noqa: SIM115 - closed with the process
         self.processes[name] = subprocess.Popen(
             command, cwd=BASE_DIR, env={**self.env, **(env or {})}, stdout=log, stderr=subprocess.STDOUT,

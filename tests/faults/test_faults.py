@@ -7,6 +7,7 @@ relay took it), none anywhere else. Figures are printed at the end (README).
 Runs on its own PostgreSQL, Redis and SMTP sink (tests/faults/harness.py).
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -31,36 +32,42 @@ def stack(tmp_path_factory):
     def stop_on_term(*_args):
         raise KeyboardInterrupt  # `timeout` sends SIGTERM: still stop every process and server started here
 
-    signal.signal(signal.SIGTERM, stop_on_term)
-    postgres, redis, sink = Postgres(), Redis(root), Sink()
-    postgres.start()
-    with postgres.connect("postgres") as conn:
-        conn.execute("CREATE DATABASE icity_faults")
-    redis.start()
-    sink.answer()
-    stack = Stack(root, postgres, redis, sink)
-    stack.manage("migrate", "--noinput", "-v0")
-    token = stack.shell(
-        "from icity.tokens import api_token_issue\n"
-        "from tickets.models import Category\n"
-        "from tests.factories import make_user\n"
-        "agent = make_user('requester', 'agent', email='agent@faults.example')\n"
-        "agent.set_password('fault-pass-2026'); agent.save()\n"
-        "Category.objects.create(name_fr='Imprimante', name_nl='Printer')\n"
-        "print(api_token_issue(user=agent, name='faults')[1])\n"
-    ).strip()
-    stack.token = token.splitlines()[-1]
-    stack.category = postgres.scalar("SELECT id FROM tickets_category LIMIT 1")
-    try:
+    # Every service is registered for teardown before it starts, so that a failure anywhere in the
+    # setup (initdb, a port taken, a migration) still stops whatever did start (ExitStack: last in, first out).
+    with contextlib.ExitStack() as teardown:
+        teardown.callback(signal.signal, signal.SIGTERM, signal.signal(signal.SIGTERM, stop_on_term))
+        teardown.callback(_print_figures)
+        postgres = Postgres()
+        teardown.callback(postgres.remove)
+        teardown.callback(postgres.stop)
+        postgres.start()
+        with postgres.connect("postgres") as conn:
+            conn.execute("CREATE DATABASE icity_faults")
+        redis, sink = Redis(root), Sink()
+        teardown.callback(redis.stop)
+        redis.start()
+        teardown.callback(sink.refuse)
+        sink.answer()
+        stack = Stack(root, postgres, redis, sink)
+        teardown.callback(stack.stop_all)
+        stack.manage("migrate", "--noinput", "-v0")
+        token = stack.shell(
+            "from icity.tokens import api_token_issue\n"
+            "from tickets.models import Category\n"
+            "from tests.factories import make_user\n"
+            "agent = make_user('requester', 'agent', email='agent@faults.example')\n"
+            "agent.set_password('fault-pass-2026'); agent.save()\n"
+            "Category.objects.create(name_fr='Imprimante', name_nl='Printer')\n"
+            "print(api_token_issue(user=agent, name='faults')[1])\n"
+        ).strip()
+        stack.token = token.splitlines()[-1]
+        stack.category = postgres.scalar("SELECT id FROM tickets_category LIMIT 1")
         yield stack
-    finally:
-        stack.stop_all()
-        sink.refuse()
-        redis.stop()
-        postgres.stop()
-        postgres.remove()
-        print("\n=== fault suite figures ===")
-        print(json.dumps(FIGURES, indent=2))
+
+
+def _print_figures():
+    print("\n=== fault suite figures ===")
+    print(json.dumps(FIGURES, indent=2))
 
 
 @pytest.fixture
@@ -117,7 +124,7 @@ def test_relay_refusing_then_hanging_then_back(clean):
     stack.start("worker")
     stack.start("beat")
     stack.queue_messages(50, "relay")
-    time.sleep(10)
+    time.sleep(5)
     stack.sink.hang()
     hang_started = time.time()
     time.sleep(30)
@@ -135,8 +142,15 @@ def test_relay_refusing_then_hanging_then_back(clean):
     assert figures["lost"] == 0 and figures["duplicates"] == 0
 
 
+def _plain_http(session: requests.Session) -> None:
+    """The web runs as in production, so its cookies are Secure; the suite speaks plain HTTP on loopback."""
+    for cookie in session.cookies:
+        cookie.secure = False
+
+
 def _login(session: requests.Session):
     session.get(f"{BASE}/accounts/login/", timeout=20)
+    _plain_http(session)
     response = session.post(
         f"{BASE}/accounts/login/",
         data={
@@ -149,6 +163,7 @@ def _login(session: requests.Session):
         allow_redirects=False,
     )
     assert response.status_code == 302, response.status_code
+    _plain_http(session)
 
 
 class Traffic:
