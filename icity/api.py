@@ -14,9 +14,9 @@ from .tokens import api_token_issue
 
 class MeSerializer(serializers.ModelSerializer):
     roles = serializers.SerializerMethodField()
-    department = serializers.StringRelatedField()
-    site = serializers.StringRelatedField()
-    manager = serializers.StringRelatedField()
+    department = serializers.StringRelatedField(allow_null=True)  # a person may have none
+    site = serializers.StringRelatedField(allow_null=True)  # a person may have none
+    manager = serializers.StringRelatedField(allow_null=True)  # a person may have none
 
     class Meta:
         model = get_user_model()

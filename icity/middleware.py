@@ -46,10 +46,16 @@ class ControlCharacterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The API answers in JSON, as its schema says, even before a view runs.
+        api = request.path.startswith("/api/")
         if CONTROL_OR_BREAK.search(request.path):
+            if api:
+                return JsonResponse({"detail": "Not found."}, status=404)
             raise Http404
         for key, values in request.GET.lists():
             if CONTROL_OR_BREAK.search(key) or any(CONTROL_OR_BREAK.search(value) for value in values):
+                if api:
+                    return JsonResponse({"detail": "Control character in the query string."}, status=400)
                 raise BadRequest("Control character in the query string.")
         if request.method == "POST" and request.content_type in FORM_TYPES:
             post = request.POST

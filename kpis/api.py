@@ -38,6 +38,15 @@ class KpiDefinitionsView(APIView):
 VALUE_FILTERS = {"code", "from", "to", "scope_kind", "scope_key", "page", "page_size"}
 
 
+class SnapshotPageSerializer(serializers.Serializer):
+    """The schema of the paginated answer (an APIView is not paginated by drf-spectacular itself)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = SnapshotSerializer(many=True)
+
+
 class KpiValuesView(APIView):
     """Stored monthly values. Filters: code, from/to (YYYY-MM), scope_kind ("" = overall), scope_key."""
 
@@ -51,7 +60,7 @@ class KpiValuesView(APIView):
             OpenApiParameter("scope_kind", str, enum=["", *SCOPES], description="Empty (default): overall values."),
             OpenApiParameter("scope_key", str, description="One scope's key (team id, department id, channel…)."),
         ],
-        responses={200: SnapshotSerializer(many=True)},
+        responses={200: SnapshotPageSerializer},
     )
     def get(self, request):
         params = request.query_params

@@ -230,7 +230,8 @@ class AnswerResultSerializer(serializers.Serializer):
 
 
 class UnusableSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    # Absent when the link cannot even be read (a control character in it: the middleware's plain 404).
+    reason = serializers.CharField(required=False)
     detail = serializers.CharField()
 
 
