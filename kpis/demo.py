@@ -236,6 +236,11 @@ def _logistics(rng: random.Random, months: list[Period], now: datetime) -> None:
                     site=rng.choice(sites),
                     failure_reason="Personne sur place / Niemand aanwezig" if status == "failed" else "",
                     created_at=datetime.combine(day, time(8), tzinfo=BRUSSELS) - timedelta(days=3),
+                    # Most runs are done within their window; a few the next morning (late for LG10).
+                    done_at=None
+                    if status != "done"
+                    else datetime.combine(day, time(10, rng.randint(0, 59)), tzinfo=BRUSSELS)
+                    + timedelta(days=1 if rng.random() < 0.06 else 0),
                 )
             )
     DeliveryRun.objects.bulk_create(runs)
