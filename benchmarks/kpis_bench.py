@@ -15,7 +15,6 @@ Then it measures, last month:
 
 import argparse
 import os
-import random
 import resource
 import statistics
 import subprocess
@@ -24,6 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icity.settings")
 os.environ.setdefault("OUTBOX_POKE_ON_COMMIT", "0")
 os.environ.setdefault("DJANGO_DEBUG", "0")
@@ -47,33 +47,6 @@ from kpis.definitions.base import BRUSSELS, Period  # noqa: E402
 
 def last_month():
     return Period.of(timezone.localtime(timezone.now(), BRUSSELS).date()).previous().month
-
-
-def seed(tickets: int, loans: int, answers: int) -> None:
-    from icity.demo import seed_people
-    from loans.bench_seed import seed_loans_bench
-    from tickets.demo import generate_tickets, seed_reference_data
-    from tickets.models import Ticket
-
-    rng = random.Random("icity-kpis-bench")
-    if User.objects.count() < 50:
-        seed_people(rng=rng)
-    seed_reference_data(rng=rng)
-    missing = tickets - Ticket.objects.count()
-    if missing > 0:
-        started = time.monotonic()
-        generate_tickets(count=missing, rng=rng, batch_size=5000)
-        print(f"tickets: +{missing} in {time.monotonic() - started:.0f} s")
-    started = time.monotonic()
-    made = seed_loans_bench(loans=loans, active=loans // 10, rng=rng)
-    print(f"loans: +{made} in {time.monotonic() - started:.0f} s")
-    sys.argv = [sys.argv[0]]
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import surveys_bench  # the survey benchmark's loader: one closed campaign with ``answers`` answers
-
-    surveys_bench.load(answers, reset=False)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
 
 
 def snapshot_child() -> None:
@@ -107,6 +80,7 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--loans", type=int, default=200_000)
     parser.add_argument("--answers", type=int, default=500_000)
+    parser.add_argument("--base", type=int, default=40_000, help="tickets made through the ORM, then copied in SQL")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--skip-seed", action="store_true")
     parser.add_argument("--dashboard-url", default="/kpis/")
@@ -119,7 +93,9 @@ def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("Run against PostgreSQL (DATABASE_URL=postgres://…/icity_kpis_bench).")
     if not args.skip_seed:
-        seed(args.tickets, args.loans, args.answers)
+        from kpis_bench_seed import seed
+
+        seed(tickets=args.tickets, base=args.base, loans=args.loans, answers=args.answers)
     from loans.models import LoanLine
     from surveys.models import Answer
     from tickets.models import Ticket
