@@ -19,6 +19,8 @@ from .models import Answer, Campaign, Invitation, Question, Response, Section, S
 BRUSSELS = ZoneInfo("Europe/Brussels")
 TITLE_2020 = "Enquête de satisfaction i-CITY 2020"
 
+# The satisfaction KPIs read these three sections by their key (surveys.Section.Key).
+SECTION_KEYS = {"Helpdesk": "helpdesk", "Hardware": "hardware", "Applications": "applications"}
 SECTIONS = [
     (
         ("Helpdesk", "Helpdesk", "Helpdesk"),
@@ -184,7 +186,12 @@ def _build_survey(by) -> Survey:
     )
     for position, (titles, questions) in enumerate(SECTIONS, start=1):
         section = Section.objects.create(
-            survey=survey, position=position, title_fr=titles[0], title_nl=titles[1], title_en=titles[2]
+            survey=survey,
+            position=position,
+            title_fr=titles[0],
+            title_nl=titles[1],
+            title_en=titles[2],
+            key=SECTION_KEYS.get(titles[2], ""),
         )
         for kind, required, texts, choices in questions:
             services.question_add(

@@ -69,17 +69,38 @@ class Survey(models.Model):
 
 
 class Section(models.Model):
+    class Key(models.TextChoices):
+        """What a section is about, whatever its titles say: the KPIs (SV01-SV03) read sections by it."""
+
+        HELPDESK = "helpdesk", _("Helpdesk")
+        HARDWARE = "hardware", _("Hardware")
+        APPLICATIONS = "applications", _("Applications")
+
     survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveSmallIntegerField(_("position"))
     title_fr = models.CharField(_("title (French)"), max_length=200)
     title_nl = models.CharField(_("title (Dutch)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    key = models.CharField(
+        _("subject"),
+        max_length=20,
+        choices=Key,
+        blank=True,
+        help_text=_("What the section is about, for the satisfaction KPIs; titles may be reworded freely."),
+    )
 
     class Meta:
         verbose_name = _("section")
         verbose_name_plural = _("sections")
         constraints = [
             models.UniqueConstraint(fields=["survey", "position"], name="survey_section_position_unique"),
+            models.UniqueConstraint(
+                fields=["survey", "key"], condition=~models.Q(key=""), name="survey_section_key_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(key__in=["", "helpdesk", "hardware", "applications"]),
+                name="survey_section_key_valid",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,7 +24,7 @@ class SectionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Section
-        fields = ["id", "position", "title_fr", "title_nl", "title_en", "questions"]
+        fields = ["id", "position", "title_fr", "title_nl", "title_en", "key", "questions"]
 
 
 class SurveySerializer(serializers.ModelSerializer):
@@ -72,6 +72,7 @@ class SectionInputSerializer(serializers.Serializer):
     title_fr = serializers.CharField(max_length=200)
     title_nl = serializers.CharField(max_length=200)
     title_en = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    key = serializers.ChoiceField(choices=Section.Key.choices, required=False, allow_blank=True, default="")
     questions = QuestionInputSerializer(many=True)
 
 

@@ -121,6 +121,7 @@ def survey_create(*, texts: dict[str, str], sections: list[dict], by=None) -> Su
         section = section_add(
             survey=survey,
             titles={language: section_data.get(f"title_{language}", "") for language in ("fr", "nl", "en")},
+            key=section_data.get("key", ""),
         )
         for question_data in section_data.get("questions", []):
             question_add(
@@ -161,6 +162,7 @@ def survey_copy(*, survey: Survey, by) -> Survey:
             title_fr=section.title_fr,
             title_nl=section.title_nl,
             title_en=section.title_en,
+            key=section.key,
         )
         for question in section.questions.all():
             new_question = Question.objects.create(
@@ -187,7 +189,7 @@ def survey_copy(*, survey: Survey, by) -> Survey:
 
 
 @transaction.atomic
-def section_add(*, survey: Survey, titles: dict[str, str]) -> Section:
+def section_add(*, survey: Survey, titles: dict[str, str], key: str = "") -> Section:
     Survey.objects.select_for_update().get(pk=survey.pk)  # positions are assigned one at a time
     if survey_is_locked(survey):
         raise ValidationError(_("This survey has been sent: copy it to change it."))
@@ -198,6 +200,7 @@ def section_add(*, survey: Survey, titles: dict[str, str]) -> Section:
         title_fr=titles["fr"],
         title_nl=titles["nl"],
         title_en=titles.get("en", ""),
+        key=key,
     )
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Case, CharField, Count, Exists, F, Min, OuterRef, Q, Sum, When
 from django.db.models import Value as V
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from assets.models import StockMovement
@@ -18,7 +18,7 @@ from loans.models import DeliveryRun, EquipmentRequest, LoanLine, Recovery, Requ
 from tickets import sla
 
 from ._ops import count_value, dec, due_before, label, median_value, ratio_value, scope_counts, scope_ratios
-from .base import Kpi, Period, Value, register
+from .base import BRUSSELS, Kpi, Period, Value, register
 
 CATEGORY = ("model__category__code", "model__category__name_fr", "model__category__name_nl")
 RUN_KINDS = (DeliveryRun.Kind.DELIVERY, DeliveryRun.Kind.PICK_UP)
@@ -237,14 +237,12 @@ def _runs(period: Period):
 
 
 def lg10_on_planned_day(period: Period) -> list[Value]:
-    """Runs planned on a day of the month that were marked done.
+    """Of the runs planned on a day of the month, those done on that day (Brussels local date).
 
-    A run has no "done on" date: the board marks it done on its day, or failed
-    (and a new run is planned). A run still planned or en route after its day
-    counts as missed.
+    A run done the next day, failed, or still planned or en route counts as missed.
     """
-    done = Q(status=DeliveryRun.Status.DONE)
-    runs = _runs(period)
+    done = Q(status=DeliveryRun.Status.DONE, done_day=F("date"))
+    runs = _runs(period).annotate(done_day=TruncDate("done_at", tzinfo=BRUSSELS))
     totals = runs.aggregate(den=Count("pk"), num=Count("pk", filter=done))
     site = ("site__code", "site__name_fr", "site__name_nl")
     rows = runs.values(*site).annotate(den=Count("pk"), num=Count("pk", filter=done)).order_by()
@@ -276,7 +274,9 @@ def lg12_damaged(period: Period) -> list[Value]:
 def lg13_activity(period: Period) -> list[Value]:
     out = _checked_out(period).aggregate(n=Sum("quantity"))["n"]
     back = _checked_in(period).aggregate(n=Sum("quantity"))["n"]
-    runs = _runs(period).filter(status=DeliveryRun.Status.DONE).count()
+    runs = DeliveryRun.objects.filter(
+        kind__in=RUN_KINDS, status=DeliveryRun.Status.DONE, done_at__gte=period.start, done_at__lt=period.end
+    ).count()
     return [count_value(dec(out) + dec(back) + Decimal(runs))]
 
 
@@ -423,7 +423,7 @@ register(
         LOGISTICS,
         _("Deliveries on the planned day"),
         _(
-            "Share of the deliveries and pick-ups planned on a day of the month that were done (not failed nor left open)."
+            "Share of the deliveries and pick-ups planned on a day of the month that were done on that day (not later, failed nor left open)."
         ),
         "percent",
         "higher",

@@ -1,8 +1,9 @@
 """Satisfaction survey KPIs SV01-SV05: the latest campaign closed by the end of the month.
 
 A month without a newly closed campaign repeats the latest one (the figure the
-City would quote). The sections are recognised by their English title
-(Helpdesk, Hardware, Applications), the titles the survey template uses.
+City would quote). The sections are recognised by their key
+(surveys.Section.Key: helpdesk, hardware, applications), so rewording or
+translating a title does not move a KPI.
 """
 
 from decimal import Decimal
@@ -11,7 +12,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from surveys import metrics
-from surveys.models import Answer, Campaign, Invitation, Question
+from surveys.models import Answer, Campaign, Invitation, Question, Section
 
 from ._helpers import dec, label_of, percent, ratio_values
 from .base import Kpi, Period, Value, register
@@ -27,7 +28,7 @@ def campaign_of(period: Period) -> Campaign | None:
     )
 
 
-def _section_csat(section_title: str):
+def _section_csat(section_key: str):
     def compute(period: Period) -> list[Value]:
         campaign = campaign_of(period)
         if campaign is None:
@@ -35,7 +36,7 @@ def _section_csat(section_title: str):
         answers = Answer.objects.filter(
             campaign=campaign,
             question__kind=Question.Kind.RATING,
-            question__section__title_en__iexact=section_title,
+            question__section__key=section_key,
             number__isnull=False,
         )
         return ratio_values(answers, Q(number__in=metrics.CSAT_GOOD), DEPARTMENT)
@@ -104,7 +105,7 @@ _kpi(
     _("Helpdesk satisfaction"),
     _("CSAT of the Helpdesk section of the latest campaign closed by the end of the month."),
     "percent",
-    _section_csat("Helpdesk"),
+    _section_csat(Section.Key.HELPDESK),
     ("department",),
 )
 _kpi(
@@ -112,7 +113,7 @@ _kpi(
     _("Hardware satisfaction"),
     _("CSAT of the Hardware section of the latest campaign closed by the end of the month."),
     "percent",
-    _section_csat("Hardware"),
+    _section_csat(Section.Key.HARDWARE),
     ("department",),
 )
 _kpi(
@@ -120,7 +121,7 @@ _kpi(
     _("Applications satisfaction"),
     _("CSAT of the Applications section of the latest campaign closed by the end of the month."),
     "percent",
-    _section_csat("Applications"),
+    _section_csat(Section.Key.APPLICATIONS),
     ("department",),
 )
 _kpi(

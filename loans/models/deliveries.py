@@ -98,6 +98,8 @@ class DeliveryRun(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     failure_reason = models.TextField(_("reason for failure"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # When the run was marked done (LG10 compares its local date with the planned day).
+    done_at = models.DateTimeField(_("done"), null=True, blank=True, editable=False)
     idempotency_key = models.UUIDField(_("idempotency key"), null=True, blank=True, unique=True, editable=False)
 
     class Meta:
@@ -113,6 +115,11 @@ class DeliveryRun(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(window_end__gt=models.F("window_start")), name="run_window_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="done", done_at__isnull=False)
+                | models.Q(~models.Q(status="done"), done_at=None),
+                name="run_done_has_time",
             ),
         ]
         indexes = [models.Index(fields=["date", "window_start"], name="run_day")]

@@ -111,7 +111,8 @@ def delivery_set_status(
         raise LoanError(_("Say why the run failed."))
     locked.status = status
     locked.failure_reason = reason.strip() if status == DeliveryRun.Status.FAILED else ""
-    locked.save(update_fields=["status", "failure_reason"])
+    locked.done_at = timezone.now() if status == DeliveryRun.Status.DONE else None
+    locked.save(update_fields=["status", "failure_reason", "done_at"])
     if status == DeliveryRun.Status.EN_ROUTE and locked.request_id:
         request = _lock_request(locked.request_id)
         if request.status == R.READY:

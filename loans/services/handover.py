@@ -299,5 +299,5 @@ def loan_hand_over(
     _request_set_status(locked, R.HANDED_OVER, actor=actor, notify=False)
     DeliveryRun.objects.filter(
         request=locked, status__in=[DeliveryRun.Status.PLANNED, DeliveryRun.Status.EN_ROUTE]
-    ).update(status=DeliveryRun.Status.DONE)
+    ).update(status=DeliveryRun.Status.DONE, done_at=timezone.now())
     return loan

@@ -1,5 +1,6 @@
 """HD16-HD18 (post-ticket ratings) and SV01-SV05 (survey campaigns) on hand-built rows."""
 
+import importlib
 from datetime import timedelta
 from decimal import Decimal
 
@@ -99,10 +100,17 @@ def campaign(survey, closed_at, scores: dict, invited: int, answered: int, depar
 @pytest.fixture
 def surveys():
     survey = Survey.objects.create(title_fr="Enquête", title_nl="Enquête", title_en="Survey")
-    for position, (fr, en) in enumerate(
-        [("Helpdesk", "Helpdesk"), ("Matériel", "Hardware"), ("Applications", "Applications")], 1
+    for position, (fr, en, key) in enumerate(
+        [
+            ("Helpdesk", "Helpdesk", "helpdesk"),
+            ("Matériel", "Hardware", "hardware"),
+            ("Applications", "Applications", "applications"),
+        ],
+        1,
     ):
-        section = Section.objects.create(survey=survey, position=position, title_fr=fr, title_nl=fr, title_en=en)
+        section = Section.objects.create(
+            survey=survey, position=position, title_fr=fr, title_nl=fr, title_en=en, key=key
+        )
         Question.objects.create(section=section, position=1, kind="rating", text_fr="Note", text_nl="Score")
     Question.objects.create(
         section=survey.sections.get(position=1), position=2, kind="nps", text_fr="NPS", text_nl="NPS"
@@ -131,6 +139,30 @@ def test_sv01_sv03_section_csat_of_the_latest_closed_campaign(surveys):
     assert overall("SV02", MARCH) == Decimal("100.00")
     assert overall("SV03", MARCH) is None  # no Applications answers
     assert overall("SV01", EMPTY) is None  # no campaign closed yet
+
+
+def test_sv01_sv03_read_sections_by_key_not_by_title(surveys):
+    survey = Survey.objects.get(title_en="Survey")
+    # Reworded titles keep their KPI: March's Helpdesk CSAT is still 2 good of 4.
+    survey.sections.filter(key="helpdesk").update(title_fr="Support", title_nl="Ondersteuning", title_en="Support")
+    assert overall("SV01", MARCH) == Decimal("50.00")
+    # A section titled "Hardware" but without the key is not the hardware section.
+    survey.sections.filter(key="hardware").update(key="")
+    assert overall("SV02", MARCH) is None
+
+
+def test_section_key_backfill_recognises_the_known_titles(db):
+    from django.apps import apps
+
+    migration = importlib.import_module("surveys.migrations.0003_section_key")
+    survey = Survey.objects.create(title_fr="Enquête", title_nl="Enquête")
+    titles = [("Helpdesk", ""), ("Matériel", ""), ("Divers", "Applications"), ("Autre", "Helpdesk"), ("Divers", "")]
+    for position, (fr, en) in enumerate(titles, 1):
+        Section.objects.create(survey=survey, position=position, title_fr=fr, title_nl=fr, title_en=en)
+    migration.backfill_keys(apps, None)
+    keys = list(survey.sections.order_by("position").values_list("key", flat=True))
+    # The second "Helpdesk" of the survey stays without a key (one per survey).
+    assert keys == ["helpdesk", "hardware", "applications", "", ""]
 
 
 def test_sv04_net_promoter_score(surveys):

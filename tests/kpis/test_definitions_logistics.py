@@ -4,7 +4,8 @@ March 2026 ends two days after the change to summer time: 31 March 23:30 in
 Brussels (21:30 UTC) is March, 1 April 00:30 (22:30 UTC on 31 March) is April.
 """
 
-from datetime import date, time
+import importlib
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pytest
@@ -138,20 +139,32 @@ def activity():
     returned(line(loan(started=january, borrower=leaver), headset, quantity=2), LAST_OF_MARCH)
     # Back on 1 April 00:30 local: April's.
     returned(line(loan(started=january, borrower=alice), laptop, unit=asset(laptop)), FIRST_OF_APRIL)
-    # Runs: done on 10 and 31 March, one failed, one never done, a recovery (not counted), one in April.
+    # Runs planned in March: done on the day (10 March; 31 March at 23:30 local, 21:30 UTC), done a
+    # day late (12 March, done 13 March), done at 00:30 local on 1 April for 31 March (22:30 UTC on
+    # 31 March: the UTC date would wrongly say "on the day"), one failed, one never done, a recovery
+    # (not a delivery nor a pick-up). April: one done on its day, 1 April.
     site = SiteFactory(code="hq")
 
-    def run(kind, day, status, **fields):
+    def run(kind, day, status, done_at=None, **fields):
         DeliveryRun.objects.create(
-            kind=kind, date=day, status=status, site=site, window_start=time(9), window_end=time(11), **fields
+            kind=kind,
+            date=day,
+            status=status,
+            done_at=done_at,
+            site=site,
+            window_start=time(9),
+            window_end=time(11),
+            **fields,
         )
 
-    run("delivery", date(2026, 3, 31), "done")
-    run("pick_up", date(2026, 3, 10), "done")
+    run("pick_up", date(2026, 3, 10), "done", local(date(2026, 3, 10), 11))
+    run("delivery", date(2026, 3, 31), "done", LAST_OF_MARCH)
+    run("delivery", date(2026, 3, 12), "done", local(date(2026, 3, 13), 9))
+    run("pick_up", date(2026, 3, 31), "done", FIRST_OF_APRIL)
     run("pick_up", date(2026, 3, 11), "failed", failure_reason="Nobody home")
     run("delivery", date(2026, 3, 12), "planned")
-    run("recovery", date(2026, 3, 13), "done")
-    run("delivery", date(2026, 4, 1), "done")
+    run("recovery", date(2026, 3, 13), "done", local(date(2026, 3, 13)))
+    run("delivery", date(2026, 4, 1), "done", local(date(2026, 4, 1), 9, 30))
 
 
 def test_lg04_units_handed_out_by_type(activity):
@@ -189,18 +202,20 @@ def test_lg12_damaged_or_incomplete_share_of_returns(activity):
 
 def test_lg10_runs_done_on_their_planned_day(activity):
     march = lg.lg10_on_planned_day(MARCH)
-    # 4 deliveries and pick-ups planned in March (the recovery is not one): 2 done.
-    assert (overall(march).numerator, overall(march).denominator, overall(march).value) == (2, 4, Decimal("50.0"))
-    assert scoped(march, "site")["hq"].value == Decimal("50.0")
+    # 6 deliveries and pick-ups planned in March (the recovery is not one): done on their day, 10 and
+    # 31 March (23:30 local); not the one done a day late, nor the 31 March pick-up done at 00:30 local
+    # on 1 April, nor the failed or never-done ones. 2 of 6.
+    assert (overall(march).numerator, overall(march).denominator, overall(march).value) == (2, 6, Decimal("33.3"))
+    assert scoped(march, "site")["hq"].value == Decimal("33.3")
     assert overall(lg.lg10_on_planned_day(APRIL)).value == Decimal("100.0")
     assert overall(lg.lg10_on_planned_day(EMPTY)).value is None
 
 
 def test_lg13_logistics_activity(activity):
-    # 4 units out + 4 units back + 2 runs done.
-    assert overall(lg.lg13_activity(MARCH)).value == 10
-    # 1 out + 1 back + 1 run done.
-    assert overall(lg.lg13_activity(APRIL)).value == 3
+    # 4 units out + 4 units back + 3 deliveries and pick-ups done in March (10, 13 and 31 March local).
+    assert overall(lg.lg13_activity(MARCH)).value == 11
+    # 1 out + 1 back + 2 runs done in April (00:30 on 1 April for 31 March's pick-up, and 1 April's).
+    assert overall(lg.lg13_activity(APRIL)).value == 4
     assert overall(lg.lg13_activity(EMPTY)).value == 0
 
 
@@ -307,3 +322,25 @@ def test_every_logistics_kpi_is_registered_with_its_scopes():
     codes = [f"LG{number:02d}" for number in range(1, 14)]
     assert all(get_kpi(code) is not None and get_kpi(code).domain == "logistics" for code in codes)
     assert get_kpi("LG05").scopes == ("equipment_type", "reason")
+
+
+def test_done_at_backfill_takes_the_hand_over_else_the_end_of_the_window():
+    from loans.models import Loan
+
+    migration = importlib.import_module("loans.migrations.0002_deliveryrun_done_at")
+    site = SiteFactory()
+    requester = make_user()
+    request = EquipmentRequest.objects.create(requester=requester, created_by=requester, reason="work")
+    handed_over = local(date(2026, 3, 11), 14, 5)
+    loan(started=handed_over, borrower=requester, request=request)
+    unfinished = EquipmentRequest.objects.create(requester=requester, created_by=requester, reason="work")
+
+    def run(**fields):
+        return DeliveryRun(
+            kind="delivery", date=date(2026, 3, 10), site=site, window_start=time(9), window_end=time(11), **fields
+        )
+
+    assert migration.best_done_at(run(request=request), Loan) == handed_over  # its request's hand-over
+    # Otherwise the end of its window on its day, Brussels time (10:00 UTC in winter).
+    assert migration.best_done_at(run(request=unfinished), Loan) == local(date(2026, 3, 10), 11)
+    assert migration.best_done_at(run(), Loan) == datetime(2026, 3, 10, 10, 0, tzinfo=UTC)

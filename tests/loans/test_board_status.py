@@ -6,6 +6,7 @@ from datetime import date, time
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from loans import services
 from loans.models import DeliveryRun
@@ -26,6 +27,7 @@ def make_run(status: str, *, reason: str = "") -> DeliveryRun:
         site=SiteFactory(),
         status=status,
         failure_reason=reason or ("Nobody home" if status == S.FAILED else ""),
+        done_at=timezone.now() if status == S.DONE else None,
     )
 
 
@@ -123,6 +125,10 @@ def test_the_service_and_the_api_refuse_a_move_back_that_is_not_confirmed(client
 def test_forward_moves_need_no_confirmation(logistics):
     run = make_run(S.PLANNED)
     services.delivery_set_status(actor=logistics, run=run, status=S.EN_ROUTE)
+    run.refresh_from_db()
+    assert run.done_at is None
+    before = timezone.now()
     services.delivery_set_status(actor=logistics, run=run, status=S.DONE)
     run.refresh_from_db()
     assert run.status == S.DONE
+    assert before <= run.done_at <= timezone.now()  # when it was marked done: LG10 compares its day
