@@ -177,9 +177,23 @@ class RequestInputSerializer(serializers.Serializer):
     idempotency_key = serializers.UUIDField(required=False, allow_null=True)
 
 
+class LineChangeSerializer(serializers.Serializer):
+    line = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=1000)
+    substitute = serializers.PrimaryKeyRelatedField(
+        queryset=ProductModel.objects.filter(is_active=True), required=False, allow_null=True, default=None
+    )
+    rest = serializers.ChoiceField(
+        choices=[services.REST_CANCEL, services.REST_BACKORDER], required=False, allow_blank=True, default=""
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
 class DecideInputSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+    # When stock is short: a substitute model of the same category, or fewer items (the rest cancelled or kept).
+    lines = LineChangeSerializer(many=True, required=False, default=list, max_length=50)
 
 
 class PrepareInputSerializer(serializers.Serializer):
@@ -316,7 +330,23 @@ class EquipmentRequestViewSet(FilteredListViewSet):
         serializer = DecideInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            services.request_decide(actor=request.user, request=equipment_request, **serializer.validated_data)
+            data = serializer.validated_data
+            services.request_decide(
+                actor=request.user,
+                request=equipment_request,
+                approve=data["approve"],
+                reason=data["reason"],
+                changes=[
+                    services.LineChange(
+                        line_id=row["line"],
+                        quantity=row["quantity"],
+                        substitute=row["substitute"],
+                        rest=row["rest"],
+                        reason=row["reason"],
+                    )
+                    for row in data["lines"]
+                ],
+            )
         except InventoryError as error:
             _refuse(error)
         return Response(EquipmentRequestSerializer(self.get_queryset().get(pk=equipment_request.pk)).data)

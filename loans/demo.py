@@ -53,6 +53,8 @@ def seed_loans(*, rng: random.Random, stdout=None, **kwargs) -> None:
     today = timezone.localdate()
     with transaction.atomic():
         terms, _created = LoanTerms.objects.get_or_create(version=TERMS["version"], defaults=TERMS)
+        if LoanTerms.objects.filter(audience=LoanTerms.Audience.STAFF, is_current=True).count() == 0:
+            terms.publish()
         for code, (days, recondition) in POLICIES.items():
             category = Category.objects.filter(code=code).first()
             if category:

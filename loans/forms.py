@@ -13,7 +13,7 @@ from assets.models import Condition, Kit, ProductModel
 from icity.models import Site
 
 from .models import Delivery, DeliveryRun, LoanLine, Recovery
-from .services import available_now, kits_available
+from .services import REST_BACKORDER, REST_CANCEL, LineChange, available_now, kits_available
 
 
 class IdempotentForm(forms.Form):
@@ -129,15 +129,88 @@ class RequestForm(IdempotentForm):
         return data
 
 
+@dataclass
+class Shortage:
+    """A request line the stock cannot fill now, with what could replace it."""
+
+    line: object
+    available: int
+    substitutes: list  # [(ProductModel, available)]
+
+    @property
+    def missing(self) -> int:
+        return max(self.line.quantity - self.available, 0)
+
+
 class DecideForm(forms.Form):
+    """Approve or refuse; for each line stock cannot fill, a substitute model or a partial quantity."""
+
     decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
     reason = forms.CharField(label=_("Reason (required to refuse)"), required=False, max_length=1000)
+
+    def __init__(self, *args, shortages: list[Shortage] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shortages = list(shortages)
+        for shortage in self.shortages:
+            line, prefix = shortage.line, f"line_{shortage.line.pk}"
+            item = line.kit.name if line.kit_id else str(line.model)
+            self.fields[f"{prefix}_quantity"] = forms.IntegerField(
+                label=_("%(item)s: how many to hand over") % {"item": item},
+                min_value=1,
+                max_value=line.quantity,
+                initial=max(min(line.quantity, shortage.available), 1),
+            )
+            if shortage.substitutes:
+                self.fields[f"{prefix}_substitute"] = forms.TypedChoiceField(
+                    label=_("%(item)s: substitute model") % {"item": item},
+                    required=False,
+                    coerce=int,
+                    empty_value=None,
+                    choices=[("", _("No substitute"))]
+                    + [
+                        (model.pk, _("%(model)s (%(count)d in stock)") % {"model": model, "count": count})
+                        for model, count in shortage.substitutes
+                    ],
+                )
+            self.fields[f"{prefix}_rest"] = forms.ChoiceField(
+                label=_("%(item)s: the items not handed over") % {"item": item},
+                required=False,
+                choices=[
+                    ("", "—"),
+                    (REST_BACKORDER, _("Keep them for later (a new request, prepared when stock comes in)")),
+                    (REST_CANCEL, _("Cancel them (give a reason)")),
+                ],
+            )
+            self.fields[f"{prefix}_rest_reason"] = forms.CharField(
+                label=_("%(item)s: reason for cancelling the rest") % {"item": item}, required=False, max_length=500
+            )
 
     def clean(self):
         data = super().clean()
         if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Give a reason for the refusal."))
         return data
+
+    def changes(self) -> list[LineChange]:
+        """The approver's changes, for lines where something differs from what was asked."""
+        changes = []
+        substitutes = {model.pk: model for shortage in self.shortages for model, _count in shortage.substitutes}
+        for shortage in self.shortages:
+            prefix = f"line_{shortage.line.pk}"
+            quantity = self.cleaned_data.get(f"{prefix}_quantity") or shortage.line.quantity
+            substitute = substitutes.get(self.cleaned_data.get(f"{prefix}_substitute"))
+            if substitute is None and quantity == shortage.line.quantity:
+                continue
+            changes.append(
+                LineChange(
+                    line_id=shortage.line.pk,
+                    quantity=quantity,
+                    substitute=substitute,
+                    rest=self.cleaned_data.get(f"{prefix}_rest") or "",
+                    reason=self.cleaned_data.get(f"{prefix}_rest_reason") or "",
+                )
+            )
+        return changes
 
 
 class PrepareForm(forms.Form):

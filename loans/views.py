@@ -69,7 +69,7 @@ def get_loan_for_user(user, pk: int) -> Loan:
 def get_request_for_user(user, pk: int) -> EquipmentRequest:
     request = (
         requests_for(user)
-        .select_related("requester", "created_by", "approver", "delivery_site", "prepared_by")
+        .select_related("requester", "created_by", "approver", "delivery_site", "prepared_by", "backorder_of")
         .filter(pk=pk)
         .first()
     )
@@ -189,9 +189,31 @@ def request_detail(request, pk: int):
     return _request_page(request, get_request_for_user(request.user, pk))
 
 
-def _request_page(request, equipment_request, *, prepare_form=None, status: int = 200):
+def _shortages(lines) -> list[forms.Shortage]:
+    """The lines stock cannot fill now, with in-stock models of the same category (a few grouped queries)."""
+    model_ids = {line.model_id for line in lines if line.model_id}
+    kits = [line.kit for line in lines if line.kit_id]
+    kit_items = {kit.pk: list(kit.items.all()) for kit in kits}
+    model_ids |= {item.model_id for items in kit_items.values() for item in items}
+    available = services.available_now(model_ids)
+    packs = services.kits_available(kits, available) if kits else {}
+    shortages = []
+    for line in lines:
+        count = packs.get(line.kit_id, 0) if line.kit_id else available.get(line.model_id, 0)
+        if count >= line.quantity:
+            continue
+        substitutes = services.substitutes_for(line.model, quantity=1) if line.model_id else []
+        shortages.append(forms.Shortage(line=line, available=count, substitutes=substitutes))
+    return shortages
+
+
+def _request_page(request, equipment_request, *, prepare_form=None, decide_form=None, status: int = 200):
     """The request's page; after a failed "prepare", with the scanned codes and the site kept."""
-    lines = list(equipment_request.lines.select_related("kit", "model__manufacturer").order_by("pk"))
+    lines = list(
+        equipment_request.lines.select_related("kit", "model__manufacturer", "asked_model__manufacturer")
+        .prefetch_related("kit__items")
+        .order_by("pk")
+    )
     prepared = list(equipment_request.prepared_items.select_related("asset", "model__manufacturer").order_by("pk"))
     logistics = is_logistics(request.user)
     context = {
@@ -208,7 +230,8 @@ def _request_page(request, equipment_request, *, prepare_form=None, status: int 
         "steps": _steps(equipment_request),
     }
     if context["can_decide"]:
-        context["decide_form"] = forms.DecideForm()
+        context["shortages"] = _shortages(lines)
+        context["decide_form"] = decide_form or forms.DecideForm(shortages=context["shortages"])
     if logistics and equipment_request.status in (R.SUBMITTED, R.PREPARING):
         context["needs"] = _needs_rows(equipment_request)
         context["prepare_form"] = prepare_form or forms.PrepareForm()
@@ -244,16 +267,26 @@ def _steps(equipment_request) -> list[dict]:
 @require_POST
 def request_decide(request, pk: int):
     equipment_request = get_request_for_user(request.user, pk)
-    form = forms.DecideForm(request.POST)
+    shortages = []
+    if equipment_request.approver_id == request.user.pk and equipment_request.status == R.PENDING_APPROVAL:
+        shortages = _shortages(
+            list(
+                equipment_request.lines.select_related("kit", "model__manufacturer")
+                .prefetch_related("kit__items")
+                .order_by("pk")
+            )
+        )
+    form = forms.DecideForm(request.POST, shortages=shortages)
     if not form.is_valid():
-        messages.error(request, _("Give a reason for the refusal."))
-        return redirect(equipment_request)
+        messages.error(request, _("Check the decision: some fields are not valid."))
+        return _request_page(request, equipment_request, decide_form=form, status=400)
     try:
         services.request_decide(
             actor=request.user,
             request=equipment_request,
             approve=form.cleaned_data["decision"] == "approve",
             reason=form.cleaned_data["reason"],
+            changes=form.changes() if form.cleaned_data["decision"] == "approve" else None,
         )
     except InventoryError as error:
         if equipment_request.approver_id != request.user.pk:

@@ -87,6 +87,11 @@ TERMS_NL = (
     "voor schoolwerk tot het einde van het schooljaar en moeten volledig en in goede staat teruggebracht worden. "
     "Verlies of diefstal wordt onmiddellijk aan de school gemeld."
 )
+TERMS_EN = (
+    "The computer, its charger and its bag remain the property of the City of Brussels. They are lent to the pupil "
+    "for schoolwork until the end of the school year and must be returned complete and in good condition. A loss "
+    "or theft is reported to the school without delay."
+)
 
 
 def seed_schools(*, rng: random.Random, stdout=None, **kwargs) -> None:
@@ -118,8 +123,17 @@ def seed_schools(*, rng: random.Random, stdout=None, **kwargs) -> None:
     if contact is not None:
         for school in schools[:2]:
             school.contacts.add(contact)
-    if not LoanTerms.objects.exists():
-        LoanTerms.objects.create(version="2026-1", text_fr=TERMS_FR, text_nl=TERMS_NL, text_en=TERMS_FR)
+    if LoanTerms.current(LoanTerms.Audience.PUPIL_GUARDIAN) is None:
+        pupil_terms, _created = LoanTerms.objects.get_or_create(
+            version="P-2026-1",
+            defaults={
+                "audience": LoanTerms.Audience.PUPIL_GUARDIAN,
+                "text_fr": TERMS_FR,
+                "text_nl": TERMS_NL,
+                "text_en": TERMS_EN,
+            },
+        )
+        pupil_terms.publish()
     _return_campaigns(technician)
     if Pupil.objects.exists():
         return

@@ -14,6 +14,8 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from loans.models import LoanTerms
+
 from . import services
 from .forms import SlotChoiceForm
 from .models import Allocation, Appointment, GuardianLanguage
@@ -60,7 +62,11 @@ def guardian_booking(request, token: str):
         if response is not None:
             return response
     days, several_points = slot_days(bookable_slots()[:200] if allocation else [])
+    # What the guardian will sign at the collection point: the pupil-device agreement, read ahead.
+    terms = LoanTerms.current(LoanTerms.Audience.PUPIL_GUARDIAN) if allocation else None
     context = {
+        "terms": terms,
+        "terms_text": terms.text_in(language) if terms else "",
         "pupil": pupil,
         "school": pupil.school,
         "allocation": allocation,

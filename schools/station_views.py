@@ -59,7 +59,7 @@ def handover(request, pk: int):
     if appointment is None:
         raise Http404
     pupil = appointment.pupil
-    terms = LoanTerms.current()
+    terms = LoanTerms.current(LoanTerms.Audience.PUPIL_GUARDIAN)
     form = HandoverForm(request.POST or None, initial={"idempotency_key": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -10,11 +10,13 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tickets.models import team_name_in
+
 from .metrics import CSAT_GOOD
 from .models import TicketRating
 
 DIMENSIONS = {
-    "team": ("team_id", "team__name", None),
+    "team": ("team_id", "team__name", "team__name_nl"),
     "category": ("category_id", "category__name_fr", "category__name_nl"),
     "agent": ("agent_id", "agent__first_name", "agent__last_name"),
 }
@@ -98,7 +100,7 @@ def csat_over_time(*, by: str = "overall", months: int = 12, now: datetime | Non
     groups: list[Group] = []
     if by != "overall":
         key, name_a, name_b = DIMENSIONS[by]
-        fields = [key, name_a] + ([name_b] if name_b else [])
+        fields = [key, name_a] + ([name_b] if name_b else []) + (["team__name_en"] if by == "team" else [])
         rows = (
             base.filter(**{f"{key}__isnull": False})
             .annotate(month=TruncMonth("answered_at"))
@@ -111,7 +113,9 @@ def csat_over_time(*, by: str = "overall", months: int = 12, now: datetime | Non
         for row in rows:
             month = row["month"].date() if isinstance(row["month"], datetime) else row["month"]
             by_group.setdefault(row[key], {})[month] = row
-            if by == "category":
+            if by == "team":
+                names[row[key]] = team_name_in(get_language(), row[name_a], row[name_b], row["team__name_en"])
+            elif by == "category":
                 names[row[key]] = row[name_b] if get_language() == "nl" else row[name_a]
             elif by == "agent":
                 names[row[key]] = f"{row[name_a]} {row[name_b]}".strip()

@@ -5,8 +5,8 @@ from .models import Attachment, CannedResponse, Category, SlaPolicy, Team, Ticke
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "email", "lead", "auto_assign", "second_level"]
-    search_fields = ["name"]
+    list_display = ["name", "name_nl", "name_en", "email", "lead", "auto_assign", "second_level"]
+    search_fields = ["name", "name_nl", "name_en"]
     autocomplete_fields = ["lead", "members"]
 
 

@@ -31,11 +31,12 @@ from .models import (
 
 DEMO_TICKETS = 3000
 
+# (French name, Dutch name, English name, email, auto-assign)
 TEAMS = [
-    ("Helpdesk niveau 1", "helpdesk@icity.example", True),
-    ("Postes de travail (niveau 2)", "", False),
-    ("Réseau et téléphonie", "reseau@icity.example", False),
-    ("Applications métier", "", False),
+    ("Helpdesk niveau 1", "Helpdesk niveau 1", "Helpdesk level 1", "helpdesk@icity.example", True),
+    ("Postes de travail (niveau 2)", "Werkposten (niveau 2)", "Workstations (level 2)", "", False),
+    ("Réseau et téléphonie", "Netwerk en telefonie", "Network and telephony", "reseau@icity.example", False),
+    ("Applications métier", "Bedrijfstoepassingen", "Business applications", "", False),
 ]
 
 # (parent FR, parent NL, child FR, child NL, team index, kind, guidance FR, guidance NL, sample titles)
@@ -174,8 +175,14 @@ def seed_reference_data(*, rng: random.Random | None = None) -> list[Team]:
     # The demo support manager leads the first two teams, so their queue is not empty.
     demo_manager = User.objects.filter(email="manager@icity.example").first()
     manager = User.objects.filter(groups__name=Role.MANAGER, department__code="icity").first()
-    for index, (name, email, auto_assign) in enumerate(TEAMS):
-        team, _created = Team.objects.get_or_create(name=name, defaults={"email": email, "auto_assign": auto_assign})
+    for index, (name, name_nl, name_en, email, auto_assign) in enumerate(TEAMS):
+        team, _created = Team.objects.get_or_create(
+            name=name, defaults={"name_nl": name_nl, "name_en": name_en, "email": email, "auto_assign": auto_assign}
+        )
+        if not team.name_nl:
+            # A database seeded before the teams had Dutch and English names gets them.
+            team.name_nl, team.name_en = name_nl, name_en
+            team.save(update_fields=["name_nl", "name_en"])
         teams.append(team)
         members = agents[index :: len(TEAMS)]
         if demo_agent is not None and index < 2:

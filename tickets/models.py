@@ -20,7 +20,11 @@ from icity.text import is_id
 
 
 class Team(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    # `name` is the French name and the team's stable key (API, emails to the team, imports);
+    # the Dutch and English names are shown to readers in those languages, French when empty.
+    name = models.CharField(_("name (French)"), max_length=100, unique=True)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=100, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
     email = models.EmailField(_("team email"), blank=True, help_text=_("Receives new unassigned tickets."))
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -49,7 +53,21 @@ class Team(models.Model):
         verbose_name_plural = _("teams")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (French when no translation is set)."""
+        return team_name_in(get_language(), self.name, self.name_nl, self.name_en)
+
+
+def team_name_in(language: str | None, name: str, name_nl: str = "", name_en: str = "") -> str:
+    """A team's name for ``language`` from its three columns (for rows read with ``values()``)."""
+    if language == "nl" and name_nl:
+        return name_nl
+    if language == "en" and name_en:
+        return name_en
+    return name
 
 
 class Kind(models.TextChoices):

@@ -194,6 +194,8 @@ def queue_rows(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
         "requester__department__name_fr",
         "requester__department__name_nl",
         "team__name",
+        "team__name_nl",
+        "team__name_en",
         "assignee__first_name",
         "assignee__last_name",
         "assignee__email",
@@ -203,7 +205,8 @@ def queue_rows(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
 
 
 def team_choices() -> list[tuple[int, str]]:
-    return list(Team.objects.order_by("name").values_list("id", "name"))
+    teams = Team.objects.only("name", "name_nl", "name_en")
+    return sorted(((team.pk, team.display_name) for team in teams), key=lambda choice: choice[1].lower())
 
 
 def category_choices() -> list[tuple[int, str]]:

@@ -22,9 +22,12 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class TeamSerializer(serializers.ModelSerializer):
+    # `name` stays the French name integrations key on; `display_name` follows Accept-Language.
+    display_name = serializers.CharField(read_only=True)
+
     class Meta:
         model = Team
-        fields = ["id", "name", "email"]
+        fields = ["id", "name", "name_nl", "name_en", "display_name", "email"]
         read_only_fields = fields
 
 

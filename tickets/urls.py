@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "tickets"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.ticket_new, name="new"),
     path("queue/", views.queue, name="queue"),
     path("queue/bulk/", views.queue_bulk, name="bulk"),
+    path("queue/export/", exports.queue_export, name="queue-export"),
     path("preferences/", views.preferences, name="preferences"),
     path("attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path("attachments/<int:attachment_id>/thumbnail/", views.attachment_thumbnail, name="thumbnail"),

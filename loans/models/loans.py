@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -13,9 +13,20 @@ from .requests import EquipmentRequest
 
 
 class LoanTerms(models.Model):
-    """One version of the loan agreement. A borrower accepts a version; it is never edited afterwards."""
+    """One version of a loan agreement. A borrower accepts a version; it is never edited afterwards.
+
+    Staff sign the staff loan terms; a pupil's guardian signs the pupil-device terms at the
+    collection point. Each audience has at most one current version (a database constraint);
+    ``publish`` moves the mark under a lock.
+    """
+
+    class Audience(models.TextChoices):
+        STAFF = "staff", _("City staff")
+        PUPIL_GUARDIAN = "pupil_guardian", _("Pupils' guardians (school PC programme)")
 
     version = models.CharField(_("version"), max_length=20, unique=True)
+    audience = models.CharField(_("who signs it"), max_length=20, choices=Audience, default=Audience.STAFF)
+    is_current = models.BooleanField(_("current version"), default=False)
     text_fr = models.TextField(_("text (French)"))
     text_nl = models.TextField(_("text (Dutch)"))
     text_en = models.TextField(_("text (English)"), blank=True)
@@ -25,13 +36,31 @@ class LoanTerms(models.Model):
         db_table = "assets_loanterms"  # kept from when loans lived in assets/
         verbose_name = _("loan terms")
         verbose_name_plural = _("loan terms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audience"], condition=models.Q(is_current=True), name="loan_terms_one_current_per_audience"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return self.version
+        return f"{self.version} ({self.get_audience_display()})"
 
     @classmethod
-    def current(cls) -> "LoanTerms | None":
-        return cls.objects.filter(published_at__lte=timezone.now()).order_by("-published_at", "-pk").first()
+    def current(cls, audience: str = Audience.STAFF) -> "LoanTerms | None":
+        """The version marked current for ``audience``; without a mark, the latest one published."""
+        versions = cls.objects.filter(audience=audience, published_at__lte=timezone.now())
+        return versions.order_by("-is_current", "-published_at", "-pk").first()
+
+    def publish(self) -> None:
+        """Make this version the current one of its audience (the previous one stays for the loans that cite it)."""
+        with transaction.atomic():
+            # Lock the audience's versions so two publications cannot both clear and set the mark.
+            list(LoanTerms.objects.select_for_update().filter(audience=self.audience))
+            LoanTerms.objects.filter(audience=self.audience, is_current=True).exclude(pk=self.pk).update(
+                is_current=False
+            )
+            self.is_current = True
+            self.save(update_fields=["is_current"])
 
     def text_in(self, language: str | None = None) -> str:
         language = language or get_language() or "fr"

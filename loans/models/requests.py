@@ -63,6 +63,15 @@ class EquipmentRequest(models.Model):
         related_name="+",
     )
     ready_at = models.DateTimeField(_("ready since"), null=True, blank=True)
+    # The rest of a partly approved request, kept for when stock comes in (approved already).
+    backorder_of = models.ForeignKey(
+        "self",
+        verbose_name=_("rest of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="backorders",
+    )
     idempotency_key = models.UUIDField(_("idempotency key"), null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
@@ -111,6 +120,18 @@ class RequestLine(models.Model):
         ProductModel, verbose_name=_("model"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
+    # What was asked before the approver changed the line (a substitute model, a smaller quantity);
+    # empty when the line is as asked.
+    asked_model = models.ForeignKey(
+        ProductModel,
+        verbose_name=_("model asked for"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    asked_quantity = models.PositiveSmallIntegerField(_("quantity asked for"), null=True, blank=True)
+    rest_note = models.CharField(_("why the rest is not handed over"), max_length=500, blank=True)
 
     class Meta:
         db_table = "assets_requestline"  # kept from when loans lived in assets/
@@ -123,6 +144,16 @@ class RequestLine(models.Model):
                 name="request_line_kit_xor_model",
             ),
             models.CheckConstraint(condition=models.Q(quantity__gte=1), name="request_line_quantity_positive"),
+            # A substitute replaces a model, never a kit.
+            models.CheckConstraint(
+                condition=models.Q(asked_model__isnull=True) | models.Q(model__isnull=False),
+                name="request_line_substitute_for_a_model",
+            ),
+            # A partial hand-over only ever lowers the quantity.
+            models.CheckConstraint(
+                condition=models.Q(asked_quantity__isnull=True) | models.Q(asked_quantity__gt=models.F("quantity")),
+                name="request_line_partial_is_less",
+            ),
         ]
 
     def __str__(self) -> str:

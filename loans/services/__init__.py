@@ -25,6 +25,9 @@ from .deliveries import (
 )
 from .handover import StockItem, loan_check_out, loan_hand_over
 from .requests import (
+    REST_BACKORDER,
+    REST_CANCEL,
+    LineChange,
     Wanted,
     available_now,
     kits_available,
@@ -34,10 +37,15 @@ from .requests import (
     request_prepare,
     request_start_preparing,
     request_submit,
+    substitutes_for,
 )
 from .returns import ReturnItem, extensions_allowed, loan_check_in, loan_declare_lost, loan_extend, loan_write_off
 
 __all__ = [
+    "REST_BACKORDER",
+    "REST_CANCEL",
+    "LineChange",
+    "substitutes_for",
     "available_now",
     "kits_available",
     "RUN_NEXT",

@@ -161,9 +161,108 @@ def _lock_request(request: EquipmentRequest | int) -> EquipmentRequest:
     )
 
 
+@dataclass(frozen=True)
+class LineChange:
+    """The approver's change to one line when stock is short: a substitute model and/or fewer items.
+
+    ``rest`` says what happens to the items not handed over: "cancel" (with ``reason``) or
+    "backorder" (a new, already approved request for the rest, prepared when stock comes in).
+    """
+
+    line_id: int
+    quantity: int
+    substitute: ProductModel | None = None
+    rest: str = ""
+    reason: str = ""
+
+
+REST_CANCEL, REST_BACKORDER = "cancel", "backorder"
+
+
+def _apply_line_changes(request: EquipmentRequest, changes: list[LineChange]) -> tuple[list[str], list[RequestLine]]:
+    """Validate and apply the approver's changes on the locked request's lines; return what to tell, and the rest."""
+    lines = {line.pk: line for line in request.lines.select_for_update().select_related("model", "kit")}
+    substitutes = [change.substitute.pk for change in changes if change.substitute is not None]
+    available = available_now(substitutes) if substitutes else {}
+    told: list[str] = []
+    rest: list[RequestLine] = []
+    seen: set[int] = set()
+    for change in changes:
+        line = lines.get(change.line_id)
+        if line is None or change.line_id in seen:
+            raise LoanError(_("This line is not part of the request."))
+        seen.add(change.line_id)
+        asked = str(line.kit.name if line.kit_id else line.model)
+        if not 1 <= change.quantity <= line.quantity:
+            raise LoanError(_("%(item)s: hand over between 1 and %(max)d.") % {"item": asked, "max": line.quantity})
+        substitute = change.substitute
+        if substitute is not None and substitute.pk != line.model_id:
+            if line.model_id is None:
+                raise LoanError(_("%(item)s: a kit cannot be replaced by another model.") % {"item": asked})
+            if substitute.category_id != line.model.category_id or not substitute.is_active:
+                raise LoanError(
+                    _("%(substitute)s is not a model of the same category as %(item)s.")
+                    % {"substitute": substitute, "item": asked}
+                )
+            if available.get(substitute.pk, 0) < change.quantity:
+                raise LoanError(
+                    _("%(substitute)s: only %(count)d in stock.")
+                    % {"substitute": substitute, "count": available.get(substitute.pk, 0)}
+                )
+        else:
+            substitute = None
+        missing = line.quantity - change.quantity
+        if missing and change.rest not in (REST_CANCEL, REST_BACKORDER):
+            raise LoanError(_("%(item)s: say whether the rest is cancelled or kept for later.") % {"item": asked})
+        if missing and change.rest == REST_CANCEL and not change.reason.strip():
+            raise LoanError(_("%(item)s: give a reason for not handing over the rest.") % {"item": asked})
+        if substitute is None and not missing:
+            continue
+        fields = []
+        if substitute is not None:
+            line.asked_model, line.model = line.model, substitute
+            fields += ["asked_model", "model"]
+            told.append(
+                _("%(item)s is replaced by %(substitute)s (same kind, in stock).")
+                % {"item": asked, "substitute": substitute}
+            )
+        if missing:
+            line.asked_quantity, line.quantity = line.quantity, change.quantity
+            fields += ["asked_quantity", "quantity"]
+            if change.rest == REST_CANCEL:
+                line.rest_note = change.reason.strip()[:500]
+                told.append(
+                    _("%(item)s: %(given)d of %(asked)d will be handed over; the rest is cancelled: %(reason)s")
+                    % {"item": asked, "given": change.quantity, "asked": line.asked_quantity, "reason": line.rest_note}
+                )
+            else:
+                line.rest_note = _("Kept for later: prepared when stock comes in.")
+                rest.append(RequestLine(kit=line.kit, model=line.asked_model or line.model, quantity=missing))
+                told.append(
+                    _("%(item)s: %(given)d of %(asked)d now; the other %(missing)d follow when stock comes in.")
+                    % {"item": asked, "given": change.quantity, "asked": line.asked_quantity, "missing": missing}
+                )
+            fields.append("rest_note")
+        line.save(update_fields=fields)
+    return told, rest
+
+
 @transaction.atomic
-def request_decide(*, actor, request: EquipmentRequest | int, approve: bool, reason: str = "") -> EquipmentRequest:
-    """The requester's manager approves or refuses (with a reason)."""
+def request_decide(
+    *,
+    actor,
+    request: EquipmentRequest | int,
+    approve: bool,
+    reason: str = "",
+    changes: list[LineChange] | None = None,
+) -> EquipmentRequest:
+    """The requester's manager approves or refuses (with a reason).
+
+    When stock is short the approver may approve with changes: a substitute model of the
+    same category that is in stock, or a partial quantity whose rest is cancelled (with a
+    reason) or kept as a new, already approved request. The request and its lines are
+    locked, so two approvals cannot both apply; the requester is told through the outbox.
+    """
     locked = _lock_request(request)
     if locked.approver_id != actor.pk:
         raise LoanError(_("Only the requester's manager decides on this request."))
@@ -171,11 +270,54 @@ def request_decide(*, actor, request: EquipmentRequest | int, approve: bool, rea
         raise LoanError(_("This request is not waiting for approval."))
     if not approve and not reason.strip():
         raise LoanError(_("Give a reason for the refusal."))
+    told: list[str] = []
+    rest: list[RequestLine] = []
+    if approve and changes:
+        told, rest = _apply_line_changes(locked, changes)
     locked.decided_at = timezone.now()
     locked.refusal_reason = "" if approve else reason.strip()
     locked.save(update_fields=["decided_at", "refusal_reason"])
+    if rest:
+        backorder = EquipmentRequest.objects.create(
+            requester=locked.requester,
+            created_by=locked.created_by,
+            reason=locked.reason,
+            wanted_by=locked.wanted_by,
+            delivery=locked.delivery,
+            delivery_site=locked.delivery_site,
+            delivery_address=locked.delivery_address,
+            status=R.SUBMITTED,
+            approver=locked.approver,
+            decided_at=locked.decided_at,
+            backorder_of=locked,
+        )
+        for line in rest:
+            line.request = backorder
+        RequestLine.objects.bulk_create(rest)
+        told.append(_("The rest is request %(ref)s.") % {"ref": backorder.reference})
     _request_set_status(locked, R.SUBMITTED if approve else R.REFUSED, actor=actor)
+    if told:
+        with _In(locked.requester):
+            _tell(
+                locked.requester,
+                key=f"request:{locked.pk}:approved-with-changes",
+                subject=_("%(ref)s: approved with changes") % {"ref": locked.reference},
+                paragraphs=told,
+                url=_url("assets:request", pk=locked.pk),
+            )
     return locked
+
+
+def substitutes_for(model: ProductModel, *, quantity: int = 1) -> list[tuple[ProductModel, int]]:
+    """Active models of the same category with at least ``quantity`` available now, most in stock first."""
+    candidates = list(
+        ProductModel.objects.filter(category_id=model.category_id, is_active=True)
+        .exclude(pk=model.pk)
+        .select_related("manufacturer")
+    )
+    available = available_now([candidate.pk for candidate in candidates])
+    ready = [(candidate, available[candidate.pk]) for candidate in candidates if available[candidate.pk] >= quantity]
+    return sorted(ready, key=lambda pair: (-pair[1], str(pair[0])))
 
 
 @transaction.atomic

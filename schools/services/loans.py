@@ -95,7 +95,8 @@ def handover_complete(
         raise ProgrammeError(_("Confirm that you checked the guardian's identity."))
     if not accept_terms or not accepted_name.strip():
         raise ProgrammeError(_("The guardian must type their name and accept the loan agreement."))
-    terms = LoanTerms.current()
+    # The guardian signs the pupil-device agreement, never the staff loan terms.
+    terms = LoanTerms.current(LoanTerms.Audience.PUPIL_GUARDIAN)
     if terms is None:
         raise ProgrammeError(_("No loan agreement is published yet: ask an administrator."))
     asset = resolve_code(scanned_code.strip())

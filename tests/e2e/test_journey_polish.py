@@ -45,6 +45,13 @@ def test_manager_reads_the_queue_and_a_ticket_of_their_team(open_page, language)
     rows = page.locator("table.queue tbody tr")
     assert rows.count() >= 1
     assert page.locator("input[name=tickets]").count() == 0  # reads, no bulk change
+    # The export offers the same rows: the teams' tickets, never another team's.
+    first_reference = rows.first.locator("a[href^='/tickets/HD-']").inner_text().strip()
+    export = page.locator("a[href*='/tickets/queue/export/'][href$='format=csv']")
+    assert export.count() == 1
+    download = page.request.get(export.get_attribute("href"))
+    assert download.ok and download.headers["content-type"].startswith("text/csv")
+    assert first_reference in download.text()
     rows.first.locator("a[href^='/tickets/HD-']").click()
     page.wait_for_url(re.compile(r"/tickets/HD-\d{4}-\d{6}/$"))
     check_accessibility(page, "support manager reads a ticket of their team")

@@ -98,9 +98,12 @@ def pupil_pack_point():
     KitItem.objects.create(kit=kit, model=bag, quantity=1)
     stock_of(charger, point.site, 50)
     stock_of(bag, point.site, 50)
-    if LoanTerms.current() is None:
+    if LoanTerms.current(LoanTerms.Audience.PUPIL_GUARDIAN) is None:
         LoanTerms.objects.create(
-            version="2026-1", text_fr="Convention de prêt élève.", text_nl="Leenovereenkomst leerling."
+            version="P-2026-1",
+            audience=LoanTerms.Audience.PUPIL_GUARDIAN,
+            text_fr="Convention de prêt élève.",
+            text_nl="Leenovereenkomst leerling.",
         )
     return point
 

@@ -40,6 +40,8 @@ def booked(point, **fields):
 
 def test_hand_over_takes_at_most_five_page_interactions(client, logistics, point):
     pupil, allocation, appointment = booked(point)
+    # Newer staff loan terms must not be what the guardian signs.
+    LoanTerms.objects.create(version="S-2026-9", text_fr="Conditions du personnel.", text_nl="Personeel.")
     client.force_login(logistics)
     interactions = 0
 
@@ -54,6 +56,7 @@ def test_hand_over_takes_at_most_five_page_interactions(client, logistics, point
     page = go("get", reverse("schools:station"), {"q": appointment.code})  # 2. find by booking code
     body = page.content.decode()
     assert pupil.first_name in body and "Convention de prêt élève." in body
+    assert "Conditions du personnel." not in body
     key = re.search(r'name="idempotency_key" value="([^"]+)"', body).group(1)
     receipt = go(  # 3. scan, identity, agreement: submit
         "post",
@@ -72,7 +75,8 @@ def test_hand_over_takes_at_most_five_page_interactions(client, logistics, point
     assert "Print the receipt" in receipt.content.decode()
     loan = link.loan
     assert loan.borrower is None and loan.borrower_kind == "pupil" and loan.borrower_label == f"Pupil #{pupil.pk}"
-    assert loan.lines.count() == 3 and loan.terms.version == "2026-1"
+    assert loan.lines.count() == 3 and loan.terms.version == "P-2026-1"
+    assert loan.terms.audience == LoanTerms.Audience.PUPIL_GUARDIAN
     assert loan.due_date.month == 6 and loan.due_date.day == 30
     assert Asset.objects.get(pk=allocation.asset_id).status == AssetStatus.ON_LOAN
     assert Appointment.objects.get(pk=appointment.pk).status == "done"
