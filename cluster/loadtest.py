@@ -474,7 +474,7 @@ def main() -> int:
 
     try:
         print(f"starting the cluster in {cluster.dir} …", flush=True)
-        cluster.up(prepare=prepare, fresh_database=os.environ.get("CLUSTER_FRESH_DB") == "1")
+        cluster.up(prepare=prepare, fresh_database=os.environ.get("CLUSTER_FRESH_DB", "1") == "1")
         beats_started = time.time()
         summary["file_migration"] = check_file_migration(cluster, local_files)
         print("file migration:", json.dumps(summary["file_migration"]), flush=True)
