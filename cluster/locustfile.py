@@ -9,6 +9,7 @@ so every user hops between web nodes on every request.
 
 import hashlib
 import io
+import itertools
 import json
 import os
 import random
@@ -23,8 +24,10 @@ RESULTS = os.environ.get("CLUSTER_RESULTS", "cluster-results.jsonl")
 PEOPLE = json.loads(os.environ.get("CLUSTER_PEOPLE", "{}") or "{}")
 PASSWORD = os.environ.get("CLUSTER_PASSWORD", "")
 _lock = threading.Lock()
-_staff = iter([person["email"] for person in PEOPLE.get("people", []) if person["kind"] == "staff"])
-_agents = iter([person["email"] for person in PEOPLE.get("people", []) if person["kind"] == "agent"])
+# The seed has more people of each kind than users of that kind (cluster/seed.py); should a run
+# ask for more users, two of them share an account (two sessions) rather than one not starting.
+_staff = itertools.cycle([person["email"] for person in PEOPLE.get("people", []) if person["kind"] == "staff"])
+_agents = itertools.cycle([person["email"] for person in PEOPLE.get("people", []) if person["kind"] == "agent"])
 SHARED: list[dict] = []  # tickets with their attachments, for agents to work on
 
 
@@ -35,9 +38,19 @@ def record(**entry) -> None:
 
 
 @events.request.add_listener
-def _on_request(request_type, name, response_time, response_length, exception=None, **kwargs):
+def _on_request(request_type, name, response_time, response_length, exception=None, response=None, **kwargs):
     if exception is not None:
-        record(kind="error", name=f"{request_type} {name}", error=str(exception)[:200])
+        # Status 0: no HTTP answer at all (connection refused or reset, client timeout): the cause is
+        # the requests exception that the response carries.
+        status = getattr(response, "status_code", 0) or 0
+        cause = getattr(response, "error", None) if not status else None
+        record(
+            kind="error",
+            name=f"{request_type} {name}",
+            status=status,
+            ms=int(response_time or 0),
+            error=(repr(cause) if cause is not None else str(exception))[:300],
+        )
 
 
 def png() -> bytes:
@@ -58,6 +71,7 @@ class Person(HttpUser):
         self.tickets: list[dict] = []
         while not self.log_in():
             time.sleep(2)
+        record(kind="user", email=self.email, user=type(self).__name__)
 
     def log_in(self) -> bool:
         page = self.client.get("/accounts/login/", name="login page")

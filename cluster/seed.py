@@ -7,8 +7,12 @@ import json
 import os
 
 PASSWORD = "cluster-load-2026"
-STAFF = int(os.environ.get("CLUSTER_STAFF", 80))
+# More people than Locust users of each kind (100 users: 90 staff, 10 agents), so that every
+# simulated user logs in as someone of its own.
+STAFF = int(os.environ.get("CLUSTER_STAFF", 100))
 AGENTS = int(os.environ.get("CLUSTER_AGENTS", 20))
+# Locked out by the lock-out check before the load starts: never one of the Locust users.
+LOCKOUT_EMAIL = "lockout@cluster.example"
 
 
 def seed() -> None:
@@ -38,6 +42,12 @@ def seed() -> None:
             if kind == "agent":
                 team.members.add(user)
             people.append({"email": email, "kind": kind})
+    lockout, _ = User.objects.get_or_create(
+        email=LOCKOUT_EMAIL, defaults={"first_name": "Lock", "last_name": "Out", "language": "fr"}
+    )
+    lockout.password = password
+    lockout.save(update_fields=["password"])
+    lockout.groups.set([requester])
     print(json.dumps({"category": category.pk, "people": people}))
 
 

@@ -43,21 +43,37 @@ S3_KEY, S3_SECRET = "icity-cluster", "icity-cluster-secret"
 WEB_NODES = ("web1", "web2")
 WORKERS = ("worker1", "worker2")
 BEATS = ("beat1", "beat2")
+# Requests HAProxy lets a web node run at once (its gunicorn has 2 x 8 threads; 2 shared cores).
+NODE_MAXCONN = int(os.environ.get("CLUSTER_NODE_MAXCONN", 8))
+# The default queue and the outbox's (settings.OUTBOX_QUEUE): a worker on "icity" alone never sends mail.
+WORKER_QUEUES = "icity,icity-mail"
 
 HAPROXY_CFG = """
 global
     maxconn 2000
+    # One line per request on stdout (logs/haproxy.log): accept time, server, retries,
+    # termination state, so that every error of a run can be told apart.
+    log stdout format raw local0
 defaults
     mode http
+    log global
+    option httplog
     timeout connect 2s
     timeout client 60s
     timeout server 60s
     timeout http-request 30s
-    # A busy node answers /readyz late, not never: only a node that fails three 5-second
+    timeout http-keep-alive 60s
+    # Requests beyond a node's maxconn wait here, at most this long, for whichever node frees first.
+    timeout queue 30s
+    # A fresh connection to the node for every request: never one the node is closing at that
+    # moment (gunicorn keeps an idle one 2 s), which for a POST would be an error, not a retry.
+    option http-server-close
+    # A busy node answers /readyz late, not never: only a node that fails three 10-second
     # checks in a row (or refuses connections: killed) leaves the pool.
-    timeout check 5s
-    option httplog
-    # A request whose node died before answering goes to the other node.
+    timeout check 10s
+    # A request whose node refused the connection goes to the other node; a GET whose node
+    # died before answering too. Anything else is retried only if it never reached a node
+    # (below): a POST that a node received may have been committed, and is not sent twice.
     retries 2
     option redispatch 1
     retry-on conn-failure empty-response 503
@@ -66,9 +82,15 @@ frontend icity
     default_backend web
 backend web
     balance roundrobin
+    http-request disable-l7-retry if !METH_GET
     option httpchk GET /readyz
     http-check expect status 200
-    default-server inter 2s fall 3 rise 2 slowstart 5s
+    # A refused connection on live traffic takes a node out at once, not after three checks.
+    # maxconn: a node runs at most that many requests at a time; the rest queue in HAProxy, where
+    # a node's death costs them nothing. A node killed -9 loses only the requests it was running,
+    # and only the POSTs among them fail (never resent).
+    default-server inter 2s fall 3 rise 2 slowstart 5s maxconn {maxconn}
+    default-server observe layer4 error-limit 1 on-error mark-down
     server web1 127.0.0.1:{web1} check
     server web2 127.0.0.1:{web2} check
     # When no node passes its check (all busy, say), try them anyway rather than answer 503;
@@ -162,6 +184,7 @@ class Cluster:
             commands[node] = [*gunicorn, "--bind", f"127.0.0.1:{PORTS[node]}", "--name", f"icity-{node}"]
         for worker in WORKERS:
             commands[worker] = [*celery, "worker", "-n", f"{worker}@%h", "--loglevel", "INFO", "--concurrency", "2"]
+            commands[worker] += ["-Q", WORKER_QUEUES]
         for beat in BEATS:
             commands[beat] = [*celery, "beat", "--loglevel", "INFO", "--schedule", str(self.dir / f"{beat}.db")]
         return commands
@@ -202,7 +225,7 @@ class Cluster:
 
     # -- bring-up ---------------------------------------------------------------------------------
     def write_configs(self) -> None:
-        (self.dir / "haproxy.cfg").write_text(HAPROXY_CFG.format(**PORTS))
+        (self.dir / "haproxy.cfg").write_text(HAPROXY_CFG.format(**PORTS, maxconn=NODE_MAXCONN))
         (self.dir / "userlist.txt").write_text(f'"{PG_USER}" ""\n')
         values = {"db": DB_NAME, "pg_host": PG_HOST, "pg_port": PG_PORT, "pg_user": PG_USER, "dir": self.dir}
         (self.dir / "pgbouncer.ini").write_text(PGBOUNCER_INI.format(**PORTS, **values))

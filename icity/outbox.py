@@ -24,7 +24,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, InterfaceError, OperationalError, connections, transaction
 from django.db import connection as db_connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -474,6 +474,10 @@ def _write_with_retry(write: Callable[[], object], *, tries: int = 8) -> None:
 
 @contextmanager
 def _drain_lock():
+    if db_connection.vendor == "postgresql" and settings.DATABASE_PGBOUNCER:
+        with _pooled_drain_lock() as acquired:
+            yield acquired
+        return
     if db_connection.vendor == "postgresql":
         with db_connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_lock(%s)", [DRAIN_LOCK_ID])
@@ -502,6 +506,30 @@ def _drain_lock():
             yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _pooled_drain_lock():
+    """The drain lock behind PgBouncer in transaction mode (``DATABASE_PGBOUNCER=1``).
+
+    There each statement outside a transaction may run on another server connection:
+    a session lock would be taken on one and "released" on another, and stay held
+    by the first for good. So the lock is a transaction one, held by a transaction
+    kept open for the whole drain on a connection of its own (the drain's claims
+    and marks commit on the usual connection meanwhile). A killed process closes
+    its connection; PgBouncer then drops the server connection, and the lock with it.
+    """
+    lock_connection = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        lock_connection.set_autocommit(False)
+        with lock_connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [DRAIN_LOCK_ID])
+            acquired = cursor.fetchone()[0]
+        yield acquired
+    finally:
+        with suppress(OperationalError, InterfaceError):  # a dead connection holds no lock
+            lock_connection.rollback()
+        lock_connection.close()
 
 
 DRAIN_LOCK_ID = 0x1C17_0B0C

@@ -6,6 +6,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from icity import outbox
 from icity.models import Notification
 from icity.outbox import notify, notify_user, outbox_drain, outbox_purge_sent, outbox_retry
 from icity.roles import Role
@@ -151,3 +152,22 @@ def test_two_drains_at_once_send_each_message_once():
     assert sum(results) == 30
     assert len(mail.outbox) == 30
     assert len({message.extra_headers["X-Icity-Notification"] for message in mail.outbox}) == 30
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="advisory locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_behind_pgbouncer_the_drain_lock_is_held_by_a_transaction_of_its_own(settings):
+    # In PgBouncer's transaction mode a session lock outlives the drain on some server
+    # connection; a transaction lock on a connection of its own ends with the drain.
+    settings.DATABASE_PGBOUNCER = True
+    with outbox._drain_lock() as first, outbox._drain_lock() as second:
+        assert (first, second) == (True, False)  # a session lock would be taken twice here
+    with outbox._drain_lock() as again:
+        assert again
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            [outbox.DRAIN_LOCK_ID],
+        )
+        assert cursor.fetchone()[0] == 0
