@@ -139,8 +139,10 @@ def my_tickets(request):
         tickets = tickets.filter(
             Q(reference__iexact=query) | Q(title__icontains=query) | Q(description__icontains=query)
         )
-    tickets = tickets.select_related("assignee", "team").order_by("-updated_at", "-pk")
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(tickets.select_related("assignee", "team").order_by("-updated_at", "-pk"), PAGE_SIZE)
+    # Count at most QUEUE_COUNT_CAP rows: someone holding thousands of tickets is not made to wait for the total.
+    paginator.count = min(tickets.order_by()[: QUEUE_COUNT_CAP + 1].count(), QUEUE_COUNT_CAP)
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "tickets/my_tickets.html", {"page": page, "tab": tab, "query": query})
 
 
