@@ -54,10 +54,19 @@ from .models import (
     Status,
     Ticket,
 )
-from .queries import ORDERINGS, REFERENCE, QueueFilterForm, filter_queue, queue_rows, saved_view_counts, saved_views
+from .queries import (
+    COUNT_CAP,
+    ORDERINGS,
+    REFERENCE,
+    QueueFilterForm,
+    count_badge,
+    filter_queue,
+    queue_rows,
+    saved_view_counts,
+    saved_views,
+)
 
 PAGE_SIZE = 50
-QUEUE_COUNT_CAP = 1000
 SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'none'; script-src 'none'"
 
 
@@ -112,7 +121,10 @@ def agent_panel(request) -> dict:
     counts = saved_view_counts(request.user)
     views = saved_views(request.user)
     return {
-        "views": [(key, views[key][0], counts.get(key, 0)) for key in ("mine", "unassigned", "breaching", "waiting")]
+        "views": [
+            (key, views[key][0], count_badge(counts.get(key, 0)))
+            for key in ("mine", "unassigned", "breaching", "waiting")
+        ]
     }
 
 
@@ -140,8 +152,8 @@ def my_tickets(request):
             Q(reference__iexact=query) | Q(title__icontains=query) | Q(description__icontains=query)
         )
     paginator = Paginator(tickets.select_related("assignee", "team").order_by("-updated_at", "-pk"), PAGE_SIZE)
-    # Count at most QUEUE_COUNT_CAP rows: someone holding thousands of tickets is not made to wait for the total.
-    paginator.count = min(tickets.order_by()[: QUEUE_COUNT_CAP + 1].count(), QUEUE_COUNT_CAP)
+    # Count at most COUNT_CAP rows: someone holding thousands of tickets is not made to wait for the total.
+    paginator.count = min(tickets.order_by()[: COUNT_CAP + 1].count(), COUNT_CAP)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "tickets/my_tickets.html", {"page": page, "tab": tab, "query": query})
 
@@ -444,11 +456,14 @@ def queue(request):
     paginator = Paginator(queue_rows(tickets), PAGE_SIZE)
     capped = False
     if view in counts and not any(value for key, value in data.items() if key not in ("view", "sort")):
-        paginator.count = counts[view]  # a plain saved view: its count is already known
+        # A plain saved view: its (bounded) count is already known.
+        paginator.count = min(counts[view], COUNT_CAP)
+        capped = counts[view] > COUNT_CAP
     else:
-        # Filtered or searched: count at most QUEUE_COUNT_CAP rows; beyond that, refine the filters.
-        paginator.count = min(tickets.order_by()[: QUEUE_COUNT_CAP + 1].count(), QUEUE_COUNT_CAP)
-        capped = paginator.count == QUEUE_COUNT_CAP
+        # Filtered or searched: count at most COUNT_CAP rows; beyond that, refine the filters.
+        counted = tickets.order_by()[: COUNT_CAP + 1].count()
+        paginator.count = min(counted, COUNT_CAP)
+        capped = counted > COUNT_CAP
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -466,7 +481,7 @@ def queue(request):
             "rows": rows,
             "view": view,
             "views": [
-                (key, label, counts.get(key))
+                (key, label, count_badge(counts.get(key)))
                 for key, (label, _q) in views.items()
                 # A support manager is not assigned tickets nor a member of the teams they lead.
                 if agent or key not in ("mine", "unassigned")

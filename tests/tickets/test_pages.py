@@ -209,13 +209,29 @@ def test_agent_adds_and_removes_a_follower(client, requester, team_agent, catego
 
 
 def test_filtered_queue_count_is_capped(client, requester, team_agent, category, monkeypatch):
-    from tickets import views
+    from tickets import queries, views
 
-    monkeypatch.setattr(views, "QUEUE_COUNT_CAP", 3)
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
     for n in range(5):
         open_ticket(requester, category=category, title=f"Écran {n}")
     client.force_login(team_agent)
     page = client.get(reverse("tickets:queue"), {"q": "Écran"}).content.decode()
     assert "Plus de 3 tickets" in page
-    page = client.get(reverse("tickets:queue")).content.decode()
+    page = client.get(reverse("tickets:queue"), {"view": "open"}).content.decode()
+    # A saved view counts at most cap + 1 rows: its badge says "3+" and the page says so too.
+    assert '<span class="badge">3+</span>' in page
+    assert "Plus de 3 tickets" in page
+
+
+def test_saved_view_count_at_the_cap_is_exact(client, requester, team_agent, category, monkeypatch):
+    from tickets import queries, views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 5)
+    monkeypatch.setattr(queries, "COUNT_CAP", 5)
+    for n in range(5):
+        open_ticket(requester, category=category, title=f"Écran {n}")
+    client.force_login(team_agent)
+    page = client.get(reverse("tickets:queue"), {"view": "open"}).content.decode()
     assert "5 tickets" in page
+    assert "Plus de" not in page
