@@ -181,7 +181,7 @@ REST_CANCEL, REST_BACKORDER = "cancel", "backorder"
 
 def _apply_line_changes(request: EquipmentRequest, changes: list[LineChange]) -> tuple[list[str], list[RequestLine]]:
     """Validate and apply the approver's changes on the locked request's lines; return what to tell, and the rest."""
-    lines = {line.pk: line for line in request.lines.select_for_update().select_related("model", "kit")}
+    lines = {line.pk: line for line in request.lines.select_for_update(of=("self",)).select_related("model", "kit")}
     substitutes = [change.substitute.pk for change in changes if change.substitute is not None]
     available = available_now(substitutes) if substitutes else {}
     told: list[str] = []

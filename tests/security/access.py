@@ -48,6 +48,7 @@ ACCESS = {
     "tickets:mine": (SIGNED_IN, SIGNED_IN),
     "tickets:new": (SIGNED_IN, NOBODY),
     "tickets:queue": (frozenset({AGT, MGR}), frozenset({AGT, MGR})),
+    "tickets:queue-export": (frozenset({AGT, MGR}), frozenset({AGT, MGR})),
     "tickets:bulk": (NOBODY, NOBODY),
     "tickets:preferences": (frozenset({AGT}), frozenset({AGT})),
     "tickets:attachment": (frozenset({AGT}), frozenset({AGT})),
@@ -55,7 +56,7 @@ ACCESS = {
     "tickets:detail": (frozenset({AGT}), frozenset({AGT})),
     "tickets:comment": (NOBODY, NOBODY),
     "tickets:transition": (NOBODY, NOBODY),
-    "tickets:watch": (NOBODY, NOBODY),
+    "tickets:watch": (NOBODY, frozenset({AGT, MGR, ADM})),  # an agent (un)watches any ticket; a POST without "watch" unwatches
     "tickets:update": (NOBODY, NOBODY),
     "tickets:take": (NOBODY, frozenset({AGT})),
     "tickets:merge": (NOBODY, NOBODY),
@@ -155,7 +156,7 @@ ACCESS = {
     "surveys:survey-create": (frozenset({MGR}), frozenset({MGR})),
     "surveys:survey-detail": (frozenset({MGR}), frozenset({MGR})),
     "surveys:section-add": (NOBODY, NOBODY),
-    "surveys:survey-copy": (NOBODY, NOBODY),
+    "surveys:survey-copy": (NOBODY, frozenset({MGR, ADM})),  # every manager runs the department's surveys
     "surveys:survey-preview": (frozenset({MGR}), frozenset({MGR})),
     "surveys:question-add": (frozenset({MGR}), NOBODY),
     "surveys:campaign-create": (frozenset({MGR}), NOBODY),
