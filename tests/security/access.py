@@ -56,7 +56,8 @@ ACCESS = {
     "tickets:detail": (frozenset({AGT}), frozenset({AGT})),
     "tickets:comment": (NOBODY, NOBODY),
     "tickets:transition": (NOBODY, NOBODY),
-    "tickets:watch": (NOBODY, frozenset({AGT, MGR, ADM})),  # an agent (un)watches any ticket; a POST without "watch" unwatches
+    # An agent (un)watches any ticket; a POST without "watch" unwatches.
+    "tickets:watch": (NOBODY, frozenset({AGT, MGR, ADM})),
     "tickets:update": (NOBODY, NOBODY),
     "tickets:take": (NOBODY, frozenset({AGT})),
     "tickets:merge": (NOBODY, NOBODY),
