@@ -12,7 +12,9 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase
@@ -44,6 +46,17 @@ schema.app = get_wsgi_application()
 # The explicit examples and MAX_EXAMPLES generated cases per operation; the "coverage" phase (every
 # boundary of every parameter, thousands of requests per operation) would take CI past its budget.
 schema.config.phases.update(phases=["examples", "fuzzing"])
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """As Django's test client does: the WSGI app must not close the connection that holds the
+    test's transaction at the end of each request (it would, being inside an atomic block)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
