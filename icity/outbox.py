@@ -12,6 +12,7 @@ owning app resolves when the message is sent, never bytes copied into the row.
 import fcntl
 import hashlib
 import logging
+import os
 import smtplib
 import threading
 import time
@@ -493,7 +494,11 @@ def _drain_lock():
                     pass  # the connection died, and the lock with it
         return
     # One lock per database: processes sharing var/ but not the database (test workers) never wait on each other.
-    name = hashlib.sha256(str(db_connection.settings_dict["NAME"]).encode()).hexdigest()[:16]
+    # An in-memory database (the test suite's) has the same name in every process but belongs to one process.
+    database = str(db_connection.settings_dict["NAME"])
+    if db_connection.is_in_memory_db():
+        database = f"{database}-{os.getpid()}"
+    name = hashlib.sha256(database.encode()).hexdigest()[:16]
     path = Path(settings.VAR_DIR) / f"outbox-drain-{name}.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a") as handle:

@@ -256,7 +256,8 @@ def use_language(page, language: str) -> None:
     if page.evaluate("document.documentElement.lang") != language:
         page.locator("#language-select").select_option(language)
         page.locator(".language-form button").click()
-        page.wait_for_function(f"document.documentElement.lang === '{language}'")
+        # The document may be between two pages while the switch navigates: wait for one, not for null.
+        page.wait_for_function(f"document.documentElement && document.documentElement.lang === '{language}'")
 
 
 def sign_in_as(page, email: str, language: str) -> None:

@@ -126,7 +126,7 @@ def test_requester_completes_journey_one_with_the_keyboard_alone(open_page, mail
         keyboard.type({"fr": "Fran", "nl": "Neder"}[language])
         keyboard.press("Tab")
         keyboard.press("Enter")
-        page.wait_for_function(f"document.documentElement.lang === '{language}'")
+        page.wait_for_function(f"document.documentElement && document.documentElement.lang === '{language}'")
     check_accessibility(page, "requester home (keyboard)")
 
     # From the home page to the form through the links, with Tab and Enter.
